@@ -111,7 +111,8 @@ std::vector<std::uint8_t> encode_callerid(const CallerIdMessage& msg, CallerIdFo
   return out;
 }
 
-CallerIdParse parse_callerid(std::span<const std::uint8_t> bytes) noexcept {
+namespace {
+CallerIdParse parse_callerid_fields(std::span<const std::uint8_t> bytes) noexcept {
   CallerIdParse r;
   if (bytes.size() < 2) {
     r.status = CallerIdStatus::truncated;
@@ -220,6 +221,13 @@ CallerIdParse parse_callerid(std::span<const std::uint8_t> bytes) noexcept {
       return r;
   }
   r.status = CallerIdStatus::ok;
+  return r;
+}
+}  // namespace
+
+CallerIdParse parse_callerid(std::span<const std::uint8_t> bytes) noexcept {
+  CallerIdParse r = parse_callerid_fields(bytes);
+  if (r.status != CallerIdStatus::ok) r.message = CallerIdMessage{};  // no partial fields from a bad message
   return r;
 }
 
