@@ -16,7 +16,7 @@
 // Physical layer (signals/fsk.hpp): Bell 202 (GR-30) or V.23 (EN 300 659-1); channel seizure of alternating bits
 // (300 bits), then marks (180 bits on-hook; 80 off-hook / call waiting), then the message.
 //
-// The receiver is real-time safe: fixed-size state (sizeof(CallerIdReceiver) is the per-channel cost), no
+// The receiver is real-time safe: fixed-size state (memory_bytes() is the per-channel cost, about 3.5 kB), no
 // allocation after construction, results independent of block size.
 #pragma once
 
@@ -152,6 +152,8 @@ class CallerIdReceiver {
   }
   void reset() noexcept;
   const CallerIdReceiverConfig& config() const noexcept { return cfg_; }
+  // Per-channel memory (object plus the demodulator's table).
+  std::size_t memory_bytes() const noexcept { return sizeof(*this) - sizeof(demod_) + demod_.memory_bytes(); }
 
  private:
   bool handle(const FskEvent& e, CallerIdEvent& out) noexcept;

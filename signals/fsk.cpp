@@ -134,6 +134,9 @@ FskDemodulator::FskDemodulator(const FskConfig& cfg, Isa isa) : cfg_(cfg), k_(&f
   samples_per_bit_ = static_cast<float>(cfg.sample_rate_hz / cfg.baud);
   window_ = static_cast<std::size_t>(std::lround(samples_per_bit_));
   window_ = std::clamp<std::size_t>(window_, 2, kMaxWindow);
+  table_len_ = period_ + kChunk + kMaxWindow;
+  table_.assign(4 * table_len_, 0.0f);
+  const std::size_t kTableLen = table_len_;
   for (std::size_t j = 0; j < kTableLen; ++j) {
     const std::size_t p = j % period_;
     const double am = kTwoPi * cfg.mark_hz * static_cast<double>(p) / cfg.sample_rate_hz;
@@ -170,8 +173,9 @@ void FskDemodulator::front_end(const std::int16_t* x, std::size_t n) noexcept {
   for (std::size_t i = 0; i < n; ++i) x_[hist + i] = static_cast<float>(x[i]);
   // Table index of x_[0] (the oldest history sample).
   const std::size_t p0 = (phase_ + period_ * 2 - hist) % period_;
-  k_->front(x_.data(), n, window_, table_.data() + p0, table_.data() + kTableLen + p0,
-            table_.data() + 2 * kTableLen + p0, table_.data() + 3 * kTableLen + p0, d_.data(), e_.data());
+  const std::size_t len = table_len_;
+  k_->front(x_.data(), n, window_, table_.data() + p0, table_.data() + len + p0, table_.data() + 2 * len + p0,
+            table_.data() + 3 * len + p0, d_.data(), e_.data());
   for (std::size_t i = 0; i < hist; ++i) x_[i] = x_[n + i];
   phase_ = (phase_ + n) % period_;
   chunk_len_ = n;
