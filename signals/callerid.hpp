@@ -150,6 +150,13 @@ class CallerIdReceiver {
     };
     demod_.process(pcm, on_fsk);
   }
+  // End of input: a message still being received is reported as truncated.
+  template <EventSink<CallerIdEvent> Sink>
+  void end_of_stream(Sink& sink) noexcept {
+    CallerIdEvent out;
+    if (state_ == State::data && finish(CallerIdStatus::truncated, out)) sink(out);
+    state_ = State::hunt;
+  }
   void reset() noexcept;
   const CallerIdReceiverConfig& config() const noexcept { return cfg_; }
   // Per-channel memory (object plus the demodulator's table).

@@ -1,0 +1,143 @@
+// `linedsp detect --detect cid`: FSK caller ID (Bell 202 for NANP countries, V.23 / ETSI elsewhere, both for
+// --country auto) and the 2130 + 2750 Hz caller-ID alert tone (CAS / DT-AS).
+//
+// Records: type "cid", value = the number (empty when withheld), fields {name, date (MM-DD), time (HH:MM),
+// standard (bell | etsi), format (sdmf | mdmf), reason (private | unavailable, when no number), redirecting,
+// checksum_ok: true}. A corrupt message: value "", fields {error: checksum | truncated | framing | malformed |
+// unsupported, standard, checksum_ok: false}. Alert tones: type "tone", value "cas-alert" (fields {valid}).
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/analyzer.hpp"
+#include "signals/callerid.hpp"
+#include "signals/cas.hpp"
+
+namespace linedsp::cli {
+namespace {
+
+bool nanp(const std::string& cc) { return cc == "us" || cc == "ca" || cc == "pr" || cc == "gu"; }
+
+nlohmann::json fields_of(const CallerIdEvent& e) {
+  nlohmann::json f = nlohmann::json::object();
+  f["standard"] = e.modem == FskModem::bell202 ? "bell" : "etsi";
+  if (e.status != CallerIdStatus::ok) {
+    f["error"] = callerid_status_name(e.status);
+    f["checksum_ok"] = false;
+    return f;
+  }
+  const CallerIdMessage& m = e.message;
+  f["format"] = m.type == kCidSdmfCallerId || m.type == kCidSdmfMessageWaiting ? "sdmf" : "mdmf";
+  if (!m.name.empty()) f["name"] = m.name.str();
+  if (m.date_time.size() == 8) {
+    const auto dt = m.date_time.str();
+    f["date"] = dt.substr(0, 2) + "-" + dt.substr(2, 2);
+    f["time"] = dt.substr(4, 2) + ":" + dt.substr(6, 2);
+  }
+  if (m.number.empty() && m.number_absent) f["reason"] = m.number_absent == 'P' ? "private" : "unavailable";
+  if (m.name.empty() && m.name_absent) f["name_reason"] = m.name_absent == 'P' ? "private" : "unavailable";
+  if (!m.redirecting.empty()) f["redirecting"] = m.redirecting.str();
+  if (m.message_waiting >= 0) f["message_waiting"] = m.message_waiting == 1;
+  f["checksum_ok"] = true;
+  return f;
+}
+
+class CidAnalyzer : public Analyzer {
+ public:
+  explicit CidAnalyzer(const AnalyzerContext& ctx) : ctx_(ctx), cas_(cas_config(ctx)) {
+    const bool bell = ctx.country == "auto" || nanp(ctx.country);
+    const bool etsi = ctx.country == "auto" || !nanp(ctx.country);
+    if (ctx.sample_rate_hz != 8000 && ctx.sample_rate_hz != 16000)
+      throw std::runtime_error("cid: sample rate " + std::to_string(ctx.sample_rate_hz) + " Hz not supported");
+    for (FskModem m : {FskModem::bell202, FskModem::v23}) {
+      if ((m == FskModem::bell202 && !bell) || (m == FskModem::v23 && !etsi)) continue;
+      CallerIdReceiverConfig c;
+      c.modem = m;
+      c.sample_rate_hz = ctx.sample_rate_hz;
+      rx_.push_back(std::make_unique<CallerIdReceiver>(c));
+    }
+  }
+
+  void process(std::span<const std::int16_t> pcm, std::vector<Record>& out) override {
+    auto sink = [&](const CallerIdEvent& e) {
+      if (!e.begin) pending_.push_back(e);
+    };
+    for (auto& rx : rx_) rx->process(pcm, sink);
+    auto cas_sink = [&](const CasEvent& e) {
+      if (e.begin) return;
+      Record r;
+      r.channel = ctx_.channel;
+      r.start_sample = e.sample;
+      r.duration_samples = e.duration_samples;
+      r.type = "tone";
+      r.value = "cas-alert";
+      r.fields["valid"] = e.valid;
+      out.push_back(std::move(r));
+    };
+    cas_.process(pcm, cas_sink);
+    samples_ += pcm.size();
+    emit(out, false);
+  }
+
+  void finish(std::vector<Record>& out) override {
+    auto sink = [&](const CallerIdEvent& e) {
+      if (!e.begin) pending_.push_back(e);
+    };
+    for (auto& rx : rx_) rx->end_of_stream(sink);
+    emit(out, true);
+  }
+
+ private:
+  static CasDetectorConfig cas_config(const AnalyzerContext& ctx) {
+    CasDetectorConfig c;
+    c.sample_rate_hz = ctx.sample_rate_hz;
+    return c;
+  }
+
+  // With two receivers (--country auto) one spill may decode on both: overlapping reports are merged, a good
+  // message winning over a corrupt one. Reports are held until the input is a second past their end, so the
+  // merge does not depend on block boundaries.
+  void emit(std::vector<Record>& out, bool all) {
+    std::sort(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
+    std::vector<CallerIdEvent> kept;
+    for (const auto& e : pending_) {
+      if (!kept.empty()) {
+        auto& k = kept.back();
+        if (e.sample < k.sample + std::max<std::uint64_t>(k.duration_samples, 1)) {
+          if (k.status != CallerIdStatus::ok && e.status == CallerIdStatus::ok) k = e;
+          continue;
+        }
+      }
+      kept.push_back(e);
+    }
+    pending_.clear();
+    const std::uint64_t hold = static_cast<std::uint64_t>(ctx_.sample_rate_hz);
+    for (const auto& e : kept) {
+      if (!all && e.sample + e.duration_samples + hold > samples_) {
+        pending_.push_back(e);
+        continue;
+      }
+      Record r;
+      r.channel = ctx_.channel;
+      r.start_sample = e.sample;
+      r.duration_samples = e.duration_samples;
+      r.type = "cid";
+      r.value = e.status == CallerIdStatus::ok ? e.message.number.str() : "";
+      r.fields = fields_of(e);
+      out.push_back(std::move(r));
+    }
+  }
+
+  AnalyzerContext ctx_;
+  std::vector<std::unique_ptr<CallerIdReceiver>> rx_;
+  CasDetector cas_;
+  std::vector<CallerIdEvent> pending_;
+  std::uint64_t samples_ = 0;
+};
+
+const AnalyzerRegistration kReg{"cid", [](const AnalyzerContext& ctx) { return std::make_unique<CidAnalyzer>(ctx); }};
+
+}  // namespace
+}  // namespace linedsp::cli
