@@ -162,6 +162,16 @@ TEST(FskDemodulator, RoundTripBell202AndV23) {
   }
 }
 
+// DESIGN.md: 16 kHz is supported by computing coefficients for it.
+TEST(FskDemodulator, RoundTripAt16kHz) {
+  for (auto cfg : {FskConfig::bell202(), FskConfig::v23()}) {
+    cfg.sample_rate_hz = 16000;
+    const auto bytes = random_bytes(100, 8);
+    const auto r = demodulate(cfg, add_noise(modulate(cfg, bytes), cfg.level_dbm0, 25.0, 4));
+    EXPECT_EQ(byte_errors(bytes, r.bytes), 0u) << cfg.mark_hz;
+  }
+}
+
 // Decode over the level range. REFERENCES.md gives the GR-30 send level (about -13.5 dBm) only; the receive
 // range asserted here (0 to -40 dBm0, i.e. +13.5 dB to -26.5 dB around the send level, covering long loops) is
 // linedsp's envelope, wider than the -32..-1 dBm often quoted for CPE receivers (check: GR-30 receiver clause).
