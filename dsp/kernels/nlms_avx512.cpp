@@ -1,0 +1,105 @@
+// AVX-512 NLMS kernels: 16 lanes, masked tail; sums in 16 partial sums then a fixed tree.
+#include <immintrin.h>
+
+#include "dsp/kernels/nlms_kernels.hpp"
+
+namespace linedsp::detail {
+
+namespace {
+inline __mmask16 tail_mask(std::size_t left) noexcept {
+  return static_cast<__mmask16>((1u << left) - 1u);
+}
+// Fixed-order tree sum of the 16 lanes (GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized).
+inline float hsum(__m512 v) noexcept {
+  alignas(64) float t[16];
+  _mm512_store_ps(t, v);
+  for (int w = 8; w >= 1; w /= 2)
+    for (int i = 0; i < w; ++i) t[i] += t[i + w];
+  return t[0];
+}
+}  // namespace
+
+float nlms_adapt_filter_avx512(float* w, const float* g, const float* xo, const float* xn, float a, std::size_t n,
+                               float* p) noexcept {
+  const __m512 va = _mm512_set1_ps(a);
+  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps(), e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    const __m512 g0 = _mm512_loadu_ps(g + k), g1 = _mm512_loadu_ps(g + k + 16);
+    const __m512 xn0 = _mm512_loadu_ps(xn + k), xn1 = _mm512_loadu_ps(xn + k + 16);
+    __m512 w0 = _mm512_loadu_ps(w + k), w1 = _mm512_loadu_ps(w + k + 16);
+    w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_loadu_ps(xo + k), w0);
+    w1 = _mm512_fmadd_ps(_mm512_mul_ps(va, g1), _mm512_loadu_ps(xo + k + 16), w1);
+    _mm512_storeu_ps(w + k, w0);
+    _mm512_storeu_ps(w + k + 16, w1);
+    y0 = _mm512_fmadd_ps(w0, xn0, y0);
+    y1 = _mm512_fmadd_ps(w1, xn1, y1);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
+    e1 = _mm512_fmadd_ps(_mm512_mul_ps(g1, xn1), xn1, e1);
+  }
+  for (; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    const __m512 g0 = _mm512_maskz_loadu_ps(m, g + k);
+    const __m512 xn0 = _mm512_maskz_loadu_ps(m, xn + k);
+    __m512 w0 = _mm512_maskz_loadu_ps(m, w + k);
+    w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_maskz_loadu_ps(m, xo + k), w0);
+    _mm512_mask_storeu_ps(w + k, m, w0);
+    y0 = _mm512_fmadd_ps(w0, xn0, y0);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
+  }
+  *p = hsum(_mm512_add_ps(e0, e1));
+  return hsum(_mm512_add_ps(y0, y1));
+}
+
+float nlms_filter_avx512(const float* w, const float* g, const float* xn, std::size_t n, float* p) noexcept {
+  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps(), e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    const __m512 xn0 = _mm512_loadu_ps(xn + k), xn1 = _mm512_loadu_ps(xn + k + 16);
+    y0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k), xn0, y0);
+    y1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k + 16), xn1, y1);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(g + k), xn0), xn0, e0);
+    e1 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_loadu_ps(g + k + 16), xn1), xn1, e1);
+  }
+  for (; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    const __m512 xn0 = _mm512_maskz_loadu_ps(m, xn + k);
+    y0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + k), xn0, y0);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(m, g + k), xn0), xn0, e0);
+  }
+  *p = hsum(_mm512_add_ps(e0, e1));
+  return hsum(_mm512_add_ps(y0, y1));
+}
+
+void nlms_gains_avx512(const float* w, float* g, std::size_t n, float alpha) noexcept {
+  __m512 s = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    s = _mm512_add_ps(s, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)));
+  }
+  const NlmsGainConstants c = nlms_gain_constants(hsum(s), n, alpha);
+  const __m512 fl = _mm512_set1_ps(c.floor), sl = _mm512_set1_ps(c.slope);
+  for (k = 0; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    _mm512_mask_storeu_ps(g + k, m, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)), fl));
+  }
+}
+
+}  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
+  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    y0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k), _mm512_loadu_ps(x + k), y0);
+    y1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k + 16), _mm512_loadu_ps(x + k + 16), y1);
+  }
+  for (; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    y0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + k), _mm512_maskz_loadu_ps(m, x + k), y0);
+  }
+  return hsum(_mm512_add_ps(y0, y1));
+}
+}  // namespace linedsp::detail

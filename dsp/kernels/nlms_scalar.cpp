@@ -1,0 +1,46 @@
+// Scalar NLMS kernels: the specification (dsp/nlms.hpp). Plain left-to-right float sums.
+#include <cmath>
+
+#include "dsp/kernels/nlms_kernels.hpp"
+
+namespace linedsp::detail {
+
+float nlms_adapt_filter_scalar(float* w, const float* g, const float* xo, const float* xn, float a, std::size_t n,
+                               float* p) noexcept {
+  float y = 0.0f, e = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) {
+    const float wk = w[k] + a * g[k] * xo[k];
+    w[k] = wk;
+    y += wk * xn[k];
+    e += g[k] * xn[k] * xn[k];
+  }
+  *p = e;
+  return y;
+}
+
+float nlms_filter_scalar(const float* w, const float* g, const float* xn, std::size_t n, float* p) noexcept {
+  float y = 0.0f, e = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) {
+    y += w[k] * xn[k];
+    e += g[k] * xn[k] * xn[k];
+  }
+  *p = e;
+  return y;
+}
+
+void nlms_gains_scalar(const float* w, float* g, std::size_t n, float alpha) noexcept {
+  float l1 = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) l1 += std::fabs(w[k]);
+  const NlmsGainConstants c = nlms_gain_constants(l1, n, alpha);
+  for (std::size_t k = 0; k < n; ++k) g[k] = c.floor + c.slope * std::fabs(w[k]);
+}
+
+}  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_dot_scalar(const float* w, const float* x, std::size_t n) noexcept {
+  float y = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) y += w[k] * x[k];
+  return y;
+}
+}  // namespace linedsp::detail
