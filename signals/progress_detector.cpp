@@ -1,0 +1,898 @@
+// signals/progress_detector.cpp — see the header for the method.
+#include "signals/progress_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "dsp/level.hpp"
+#include "signals/kernels/progress_kernels.hpp"
+
+namespace linedsp {
+
+const ProgressKernels& progress_kernels(Isa isa) noexcept {
+  static const ProgressKernels k[4] = {
+      {detail::progress_goertzel_single_scalar, detail::progress_goertzel_multi_scalar, Isa::scalar},
+      {detail::progress_goertzel_single_sse2, detail::progress_goertzel_multi_sse2, Isa::sse2},
+      {detail::progress_goertzel_single_avx2, detail::progress_goertzel_multi_avx2, Isa::avx2},
+      {detail::progress_goertzel_single_avx512, detail::progress_goertzel_multi_avx512, Isa::avx512},
+  };
+  const auto i = static_cast<std::size_t>(isa);
+  return (i < 4 && isa_supported(isa)) ? k[i] : k[0];
+}
+
+namespace detail {
+
+namespace {
+constexpr std::size_t kSub = 4;            // sub-blocks per block
+constexpr double kBlockMs = 20.0;
+constexpr double kCloseHz = 45.0;          // components closer than this: judged on 40 ms bins
+constexpr double kSitAltHz = 36.0;         // SIT: bins at nominal and +- this
+constexpr double kSitAltTolHz = 20.0;
+constexpr double kMaxTolHz = 22.0;
+constexpr double kMinEnvelopeDepth = 0.3;  // close signatures: (max-min)/(max+min) of 5 ms magnitudes over 40 ms
+constexpr double kEdgeRatio = 0.25;        // a block under this fraction of its neighbour's tone power is an edge
+constexpr std::size_t kMaxComps = 4;
+constexpr std::size_t kHistory = 8;
+constexpr std::uint64_t kForever = std::numeric_limits<std::uint64_t>::max();
+}  // namespace
+
+struct Comp {
+  std::array<std::uint16_t, 3> alt{};  // filter indices
+  std::uint8_t nalt = 0;
+  double nominal_hz = 0;
+  double level_dbm0 = 0;
+  double tol_hz = 0;
+};
+
+struct Signature {
+  std::array<Comp, kMaxComps> comps{};
+  std::uint8_t ncomp = 0;
+  bool close = false;  // components closer than kCloseHz: judged on 40 ms bins and must beat / be modulated
+  bool sit = false;
+  int cls = 0;         // equivalence class: signatures with the same nominal frequencies
+};
+
+struct Elem {
+  int sig = -1;  // signature class; -1 = silence
+  std::uint64_t min = 0, max = 0;  // samples
+  bool continuous = false;
+  bool operator==(const Elem&) const = default;
+};
+
+struct CTone {
+  ToneKind kind;
+  std::uint16_t index;
+  std::vector<Elem> el;
+  bool repeat;
+  std::uint32_t needed;
+  std::uint16_t twin = 0;  // first tone with the identical compiled cadence (indistinguishable: reported as that one)
+};
+
+struct ProgressPlan {
+  TonePlan plan;
+  ProgressDetectorConfig cfg;
+  double rate = 8000;
+  std::size_t n = 160, sub_len = 40;
+  std::size_t m = 0, m16 = 0;  // filters, padded
+  std::vector<double> freq;
+  std::vector<float> coeff;                       // m16
+  std::vector<float> cos_w, sin_w;                // m
+  std::vector<std::complex<float>> rot_sub;       // [f * kSub + j] = exp(-i w j S)
+  std::vector<std::complex<float>> rot_n;         // exp(-i w N)
+  std::vector<double> adv;                        // w N (expected phase advance per block)
+  std::vector<Signature> sigs;
+  std::vector<CTone> tones;
+  const ProgressKernels* k = nullptr;
+};
+
+struct RunInfo {
+  int label = -1;
+  std::uint64_t start = 0, end = 0;
+  float freq_hz = 0, level_dbm0 = -100;
+};
+
+struct Matcher {
+  bool synced = false;
+  std::uint32_t pos = 0;
+  std::uint32_t matched = 0;
+  std::uint64_t start = 0;
+  std::uint64_t last_on_end = 0;
+  std::array<float, 4> seg_hz{};
+  std::uint8_t nseg = 0;
+  float level_dbm0 = -100;
+  bool pending = false;  // played-once tone complete, waiting for a competitor to fail
+};
+
+struct ProgressChannel {
+  std::vector<float> buf;  // one block (single-channel form)
+  std::size_t fill = 0;
+  std::uint64_t block_index = 0;
+  std::vector<std::complex<float>> prev_x, cur_x;  // m
+  std::vector<float> env;                          // m * 2 * kSub: 5 ms magnitudes, previous block then this
+  double prev_e = 0;
+  bool has_prev = false;
+  // One-block delay for edge trimming: block j-1 (pending) and j-2 (before).
+  int lab_prev2 = -1, lab_prev = -1;
+  float pow_prev2 = 0, pow_prev = 0;
+  float freq_prev = 0, level_prev = -100;
+  bool have_pending = false;
+  // Run builder.
+  RunInfo run;                 // current run (end = running)
+  double run_freq_sum = 0;
+  std::uint32_t run_freq_n = 0;
+  int cand_label = -1;
+  std::uint64_t cand_start = 0;
+  float cand_freq = 0, cand_level = -100;
+  bool cand = false;
+  std::vector<Matcher> matchers;
+  int active = -1;
+  std::vector<std::complex<float>> scratch;  // kSub * m
+
+  void reset(std::size_t n, std::size_t m, std::size_t ntones) {
+    buf.assign(n, 0.0f);
+    fill = 0;
+    block_index = 0;
+    prev_x.assign(m, {});
+    cur_x.assign(m, {});
+    env.assign(m * 2 * kSub, 0.0f);
+    prev_e = 0;
+    has_prev = false;
+    lab_prev2 = lab_prev = -1;
+    pow_prev2 = pow_prev = 0;
+    freq_prev = 0;
+    level_prev = -100;
+    have_pending = false;
+    run = RunInfo{};
+    run.label = -1;
+    run_freq_sum = 0;
+    run_freq_n = 0;
+    cand = false;
+    cand_label = -1;
+    matchers.assign(ntones, Matcher{});
+    active = -1;
+    scratch.assign(kSub * m, {});
+  }
+  std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones) const {
+    return sizeof(*this) + n * sizeof(float) + 2 * m * sizeof(std::complex<float>) + ntones * sizeof(Matcher) +
+           2 * kSub * m * sizeof(float) +
+           kSub * m * sizeof(std::complex<float>);
+  }
+};
+
+namespace {
+
+double wrap_pi(double a) {
+  while (a > std::numbers::pi) a -= 2 * std::numbers::pi;
+  while (a < -std::numbers::pi) a += 2 * std::numbers::pi;
+  return a;
+}
+
+std::uint16_t add_filter(ProgressPlan& p, double f) {
+  for (std::size_t i = 0; i < p.freq.size(); ++i)
+    if (std::abs(p.freq[i] - f) < 0.5) return static_cast<std::uint16_t>(i);
+  p.freq.push_back(f);
+  return static_cast<std::uint16_t>(p.freq.size() - 1);
+}
+
+int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool sit) {
+  std::vector<ToneComponent> c = comps;
+  std::sort(c.begin(), c.end(), [](auto& a, auto& b) { return a.freq_hz < b.freq_hz; });
+  if (c.size() > kMaxComps) throw std::invalid_argument("TonePlan.tones.freqs: more than 4 components");
+  for (std::size_t i = 0; i < p.sigs.size(); ++i) {
+    const auto& s = p.sigs[i];
+    if (s.ncomp != c.size() || s.sit != sit) continue;
+    bool same = true;
+    for (std::size_t j = 0; j < c.size() && same; ++j) same = std::abs(s.comps[j].nominal_hz - c[j].freq_hz) < 0.5;
+    if (same) return static_cast<int>(i);
+  }
+  Signature s;
+  s.sit = sit;
+  s.ncomp = static_cast<std::uint8_t>(c.size());
+  for (std::size_t j = 0; j < c.size(); ++j) {
+    Comp& k = s.comps[j];
+    k.nominal_hz = c[j].freq_hz;
+    k.level_dbm0 = c[j].level_dbm0;
+    if (sit && c.size() == 1) {
+      k.alt = {add_filter(p, k.nominal_hz - kSitAltHz), add_filter(p, k.nominal_hz), add_filter(p, k.nominal_hz + kSitAltHz)};
+      k.nalt = 3;
+      k.tol_hz = kSitAltTolHz;
+    } else {
+      k.alt[0] = add_filter(p, k.nominal_hz);
+      k.nalt = 1;
+      // Capped below the +-25 Hz the 20 ms phase measurement can resolve.
+      k.tol_hz = std::min(kMaxTolHz, k.nominal_hz * p.cfg.freq_tolerance_pct / 100.0 + p.cfg.freq_tolerance_hz);
+    }
+    if (j > 0 && c[j].freq_hz - c[j - 1].freq_hz < kCloseHz) s.close = true;
+  }
+  s.cls = static_cast<int>(p.sigs.size());
+  for (std::size_t i = 0; i < p.sigs.size(); ++i) {
+    const auto& o = p.sigs[i];
+    if (o.ncomp != s.ncomp) continue;
+    bool same = true;
+    for (std::size_t j = 0; j < s.ncomp && same; ++j) same = std::abs(o.comps[j].nominal_hz - s.comps[j].nominal_hz) < 0.5;
+    if (same) {
+      s.cls = o.cls;
+      break;
+    }
+  }
+  p.sigs.push_back(s);
+  return static_cast<int>(p.sigs.size() - 1);
+}
+
+void compile(ProgressPlan& p, Isa isa) {
+  const auto& cfg = p.cfg;
+  if (cfg.sample_rate_hz != 8000 && cfg.sample_rate_hz != 16000)
+    throw std::invalid_argument("ProgressDetectorConfig.sample_rate_hz: must be 8000 or 16000");
+  if (!(cfg.min_purity > 0.1 && cfg.min_purity < 1.0))
+    throw std::invalid_argument("ProgressDetectorConfig.min_purity: must be in (0.1, 1)");
+  if (!(cfg.min_level_dbm0 < 0.0 && cfg.min_level_dbm0 > -70.0))
+    throw std::invalid_argument("ProgressDetectorConfig.min_level_dbm0: must be in (-70, 0)");
+  if (!(cfg.max_twist_db > 0.0)) throw std::invalid_argument("ProgressDetectorConfig.max_twist_db: must be > 0");
+  if (!(cfg.freq_tolerance_pct >= 0.0 && cfg.freq_tolerance_pct <= 5.0))
+    throw std::invalid_argument("ProgressDetectorConfig.freq_tolerance_pct: must be in 0..5");
+  if (!(cfg.freq_tolerance_hz >= 0.0 && cfg.freq_tolerance_hz <= 20.0))
+    throw std::invalid_argument("ProgressDetectorConfig.freq_tolerance_hz: must be in 0..20");
+  if (!(cfg.cadence_tolerance_pct >= 0.0 && cfg.cadence_tolerance_pct < 50.0))
+    throw std::invalid_argument("ProgressDetectorConfig.cadence_tolerance_pct: must be in [0, 50)");
+  if (cfg.cadence_tolerance_ms < 0) throw std::invalid_argument("ProgressDetectorConfig.cadence_tolerance_ms: must be >= 0");
+  if (cfg.sit_segment_tolerance_ms < 0)
+    throw std::invalid_argument("ProgressDetectorConfig.sit_segment_tolerance_ms: must be >= 0");
+  if (cfg.confirm_cycles < 1 || cfg.confirm_cycles > 8)
+    throw std::invalid_argument("ProgressDetectorConfig.confirm_cycles: must be in 1..8");
+  if (cfg.min_continuous_ms < 100) throw std::invalid_argument("ProgressDetectorConfig.min_continuous_ms: must be >= 100");
+  if (p.plan.tones.empty()) throw std::invalid_argument("TonePlan.tones: empty");
+  if (p.plan.tones.size() > 65535) throw std::invalid_argument("TonePlan.tones: too many");
+
+  p.rate = cfg.sample_rate_hz;
+  p.n = static_cast<std::size_t>(p.rate * kBlockMs / 1000.0);
+  p.sub_len = p.n / kSub;
+  const double spms = p.rate / 1000.0;
+  auto tol = [&](double ms, bool sit) {
+    double t = ms * cfg.cadence_tolerance_pct / 100.0 + cfg.cadence_tolerance_ms;
+    if (sit) t = std::max(t, static_cast<double>(cfg.sit_segment_tolerance_ms));
+    return t;
+  };
+  // Per tone: elements with signatures; short silences merged into the previous element.
+  struct Raw {
+    int sig;
+    double ms;
+    bool cont;
+  };
+  std::vector<std::vector<Raw>> raws;
+  for (std::size_t ti = 0; ti < p.plan.tones.size(); ++ti) {
+    const Tone& t = p.plan.tones[ti];
+    const bool sit = t.kind == ToneKind::sit;
+    std::vector<Raw> raw;
+    for (const auto& seg : t.segments) {
+      const int sig = seg.silent() ? -1 : add_signature(p, seg.components, sit);
+      const bool cont = seg.duration_ms == 0;
+      if (!raw.empty() && sig == -1 && seg.duration_ms < 2 * kBlockMs) {  // bridged by the detector
+        raw.back().ms += seg.duration_ms;
+        continue;
+      }
+      if (!raw.empty() && raw.back().sig == sig && !raw.back().cont) {
+        raw.back().ms += seg.duration_ms;
+        raw.back().cont = cont;
+        continue;
+      }
+      raw.push_back({sig, static_cast<double>(seg.duration_ms), cont});
+    }
+    if (!t.repeat || raw.back().cont)
+      while (raw.size() > 1 && raw.back().sig == -1) raw.pop_back();
+    // A repeating cadence whose merged pattern is one tone element (e.g. 650/25 ms) is continuous.
+    if (t.repeat && raw.size() == 1) raw[0].cont = true;
+    raws.push_back(raw);
+  }
+  // Longest finite tone-on element per signature (continuous confirmation must outlast it).
+  std::vector<double> longest(p.sigs.size(), 0.0);
+  for (const auto& raw : raws)
+    for (const auto& r : raw)
+      if (r.sig >= 0 && !r.cont) longest[p.sigs[static_cast<std::size_t>(r.sig)].cls] = std::max(longest[p.sigs[static_cast<std::size_t>(r.sig)].cls], r.ms + tol(r.ms, false));
+  for (std::size_t ti = 0; ti < raws.size(); ++ti) {
+    const Tone& t = p.plan.tones[ti];
+    const bool sit = t.kind == ToneKind::sit;
+    CTone ct{t.kind, static_cast<std::uint16_t>(ti), {}, t.repeat, 0};
+    for (std::size_t i = 0; i < raws[ti].size(); ++i) {
+      const Raw& r = raws[ti][i];
+      Elem e;
+      e.sig = r.sig >= 0 ? p.sigs[static_cast<std::size_t>(r.sig)].cls : -1;
+      e.continuous = r.cont;
+      if (r.cont) {
+        const double min_ms = i == 0 ? std::max<double>(cfg.min_continuous_ms, longest[p.sigs[static_cast<std::size_t>(r.sig)].cls] + kBlockMs)
+                                     : std::max(200.0, longest[p.sigs[static_cast<std::size_t>(r.sig)].cls] + kBlockMs);
+        e.min = static_cast<std::uint64_t>(min_ms * spms);
+        e.max = kForever;
+      } else {
+        const double tl = tol(r.ms, sit && r.sig >= 0);
+        e.min = static_cast<std::uint64_t>(std::max(0.0, r.ms - tl) * spms);
+        e.max = static_cast<std::uint64_t>((r.ms + tl) * spms);
+      }
+      ct.el.push_back(e);
+    }
+    const bool cont = ct.el.back().continuous;
+    ct.repeat = t.repeat && !cont;
+    const auto len = static_cast<std::uint32_t>(ct.el.size());
+    if (ct.repeat && (t.kind == ToneKind::busy || t.kind == ToneKind::congestion))
+      ct.needed = static_cast<std::uint32_t>(cfg.confirm_cycles) * len;
+    else
+      ct.needed = len;
+    ct.twin = static_cast<std::uint16_t>(p.tones.size());
+    for (std::size_t o = 0; o < p.tones.size(); ++o)
+      if (p.tones[o].el == ct.el && p.tones[o].repeat == ct.repeat) {
+        ct.twin = p.tones[o].twin;
+        break;
+      }
+    p.tones.push_back(std::move(ct));
+  }
+  // Filters.
+  p.m = p.freq.size();
+  if (p.m == 0) throw std::invalid_argument("TonePlan.tones: no frequencies");
+  p.m16 = (p.m + 15) / 16 * 16;
+  p.coeff.assign(p.m16, 0.0f);
+  p.cos_w.resize(p.m);
+  p.sin_w.resize(p.m);
+  p.rot_sub.resize(p.m * kSub);
+  p.rot_n.resize(p.m);
+  p.adv.resize(p.m);
+  for (std::size_t f = 0; f < p.m; ++f) {
+    if (!(p.freq[f] > 0 && p.freq[f] < p.rate / 2))
+      throw std::invalid_argument("TonePlan.tones.freqs: frequency outside (0, rate/2)");
+    const double w = 2 * std::numbers::pi * p.freq[f] / p.rate;
+    p.coeff[f] = static_cast<float>(2 * std::cos(w));
+    p.cos_w[f] = static_cast<float>(std::cos(w));
+    p.sin_w[f] = static_cast<float>(std::sin(w));
+    for (std::size_t j = 0; j < kSub; ++j)
+      p.rot_sub[f * kSub + j] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(j * p.sub_len)));
+    p.rot_n[f] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(p.n)));
+    p.adv[f] = w * static_cast<double>(p.n);
+  }
+  p.k = &progress_kernels(isa);
+}
+
+struct Emitter {
+  void* ctx;
+  void (*fn)(void*, const ProgressEvent&);
+  void operator()(const ProgressEvent& e) const { fn(ctx, e); }
+};
+
+class Engine {
+ public:
+  Engine(const ProgressPlan& p, ProgressChannel& c, Emitter emit) : p_(p), c_(c), emit_(emit) {}
+
+  // s1/s2 of the block's sub-blocks for this channel: value of (filter f, sub j) at s1[f * fs + j * js].
+  void block(const float* s1, const float* s2, std::size_t fstride, std::size_t jstride, double energy) {
+    const std::size_t m = p_.m;
+    for (std::size_t f = 0; f < m; ++f) {
+      std::complex<float> x{};
+      float* env = c_.env.data() + f * 2 * kSub;
+      for (std::size_t j = 0; j < kSub; ++j) {
+        const float a = s1[f * fstride + j * jstride], b = s2[f * fstride + j * jstride];
+        const std::complex<float> g(a - b * p_.cos_w[f], b * p_.sin_w[f]);
+        x += g * p_.rot_sub[f * kSub + j];
+        env[j] = env[kSub + j];
+        env[kSub + j] = std::abs(g);
+      }
+      c_.cur_x[f] = x;
+    }
+    const std::uint64_t j = c_.block_index;
+    // Evaluate signatures on this block (needs the previous one).
+    int label = -1;
+    float power = 0, freq = 0, level = -100;
+    if (c_.has_prev && energy > 1e-3) evaluate(energy, label, power, freq, level);
+    // Trim the pending block (j-1) if it is an edge, then hand it to the run builder.
+    if (c_.have_pending) {
+      int lp = c_.lab_prev;
+      if (lp >= 0) {
+        float ref = 0;
+        if (c_.lab_prev2 == lp) ref = std::max(ref, c_.pow_prev2);
+        if (label == lp) ref = std::max(ref, power);
+        if (ref > 0 && c_.pow_prev < kEdgeRatio * ref) lp = -1;
+      }
+      push_block(j - 1, lp >= 0 ? p_.sigs[static_cast<std::size_t>(lp)].cls : -1, c_.freq_prev, c_.level_prev);
+    }
+    c_.lab_prev2 = c_.lab_prev;
+    c_.pow_prev2 = c_.pow_prev;
+    c_.lab_prev = label;
+    c_.pow_prev = power;
+    c_.freq_prev = freq;
+    c_.level_prev = level;
+    c_.have_pending = true;
+    std::swap(c_.prev_x, c_.cur_x);
+    c_.prev_e = energy;
+    c_.has_prev = true;
+    ++c_.block_index;
+  }
+
+  void finish(std::uint64_t total_samples) {
+    if (c_.active >= 0) {
+      const CTone& t = p_.tones[static_cast<std::size_t>(c_.active)];
+      Matcher& mt = c_.matchers[static_cast<std::size_t>(c_.active)];
+      std::uint64_t end = mt.last_on_end;
+      const Elem& e = t.el[mt.pos];
+      if (c_.run.label >= 0 && c_.run.label == e.sig) end = total_samples;  // still sounding
+      if (c_.cand && c_.cand_label == e.sig && e.sig >= 0) end = total_samples;
+      end_event(c_.active, std::max(end, mt.start));
+    }
+  }
+
+ private:
+  void evaluate(double energy, int& label, float& power, float& freq, float& level) {
+    const double n = static_cast<double>(p_.n);
+    const double e40 = energy + c_.prev_e;
+    int best_n = 0;
+    double best_purity = 0;
+    for (std::size_t si = 0; si < p_.sigs.size(); ++si) {
+      const Signature& s = p_.sigs[si];
+      double purity = 0, pw = 0, max_level = -200, fbest = 0;
+      double lv[kMaxComps];
+      bool ok = true;
+      for (std::size_t ci = 0; ci < s.ncomp && ok; ++ci) {
+        const Comp& c = s.comps[ci];
+        double best_ratio = -1, best_pow = 0, best_f = 0;
+        bool fok = false;
+        for (std::size_t a = 0; a < c.nalt; ++a) {
+          const std::size_t f = c.alt[a];
+          const std::complex<float> xk = c_.cur_x[f];
+          const double pk = std::norm(xk);
+          double ratio, pwr;
+          if (s.close) {
+            const std::complex<float> x40 = c_.prev_x[f] + p_.rot_n[f] * xk;
+            ratio = std::norm(x40) / (n * e40);
+            pwr = std::norm(x40) / (2 * n * n);
+          } else {
+            ratio = 2 * pk / (n * energy);
+            pwr = 2 * pk / (n * n);
+          }
+          if (ratio <= best_ratio) continue;
+          double meas = p_.freq[f];
+          bool this_ok = true;
+          if (!s.close) {
+            const double pp = std::norm(c_.prev_x[f]);
+            if (pp >= 0.1 * pk) {
+              const double d = wrap_pi(std::arg(xk * std::conj(c_.prev_x[f])) - p_.adv[f]);
+              meas = p_.freq[f] + d * p_.rate / (2 * std::numbers::pi * n);
+              this_ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
+              if (s.sit) this_ok = this_ok && std::abs(meas - c.nominal_hz) <= kSitAltHz + kSitAltTolHz;
+              else this_ok = this_ok && std::abs(meas - c.nominal_hz) <= c.tol_hz;
+            }
+          }
+          best_ratio = ratio;
+          best_pow = pwr;
+          best_f = meas;
+          fok = this_ok;
+        }
+        if (!fok) {
+          ok = false;
+          break;
+        }
+        purity += best_ratio;
+        pw += best_pow;
+        lv[ci] = power_to_dbm0(best_pow);
+        if (lv[ci] < p_.cfg.min_level_dbm0) ok = false;
+        if (lv[ci] > max_level) {
+          max_level = lv[ci];
+          fbest = best_f;
+        }
+      }
+      if (!ok) continue;
+      const double need = s.close ? p_.cfg.min_purity - 0.1 : p_.cfg.min_purity;
+      if (purity < need) continue;
+      if (s.close) {  // two tones 25-45 Hz apart beat, an AM tone is modulated: a single tone between is neither
+        const float* env = c_.env.data() + s.comps[0].alt[0] * 2 * kSub;
+        const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
+        if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
+      }
+      for (std::size_t ci = 1; ci < s.ncomp && ok; ++ci) {
+        const double d = (lv[ci] - lv[0]) - (s.comps[ci].level_dbm0 - s.comps[0].level_dbm0);
+        if (std::abs(d) > p_.cfg.max_twist_db) ok = false;
+      }
+      if (!ok) continue;
+      if (s.ncomp > best_n || (s.ncomp == best_n && purity > best_purity)) {
+        best_n = s.ncomp;
+        best_purity = purity;
+        label = static_cast<int>(si);
+        power = static_cast<float>(pw);
+        freq = static_cast<float>(fbest);
+        level = static_cast<float>(max_level);
+      }
+    }
+  }
+
+  // Run builder: block jb has final label lab. A one-block deviation is bridged.
+  void push_block(std::uint64_t jb, int lab, float freq, float level) {
+    const std::uint64_t n = p_.n;
+    if (!c_.cand) {
+      if (lab == c_.run.label) {
+        extend(jb, freq, level);
+      } else {
+        c_.cand = true;
+        c_.cand_label = lab;
+        c_.cand_start = jb * n;
+        c_.cand_freq = freq;
+        c_.cand_level = level;
+      }
+    } else if (lab == c_.cand_label) {
+      // Commit: the current run is complete.
+      RunInfo done = c_.run;
+      done.end = c_.cand_start;
+      if (c_.run_freq_n) done.freq_hz = static_cast<float>(c_.run_freq_sum / c_.run_freq_n);
+      c_.run = RunInfo{c_.cand_label, c_.cand_start, (jb + 1) * n, 0, -100};
+      c_.run_freq_sum = 0;
+      c_.run_freq_n = 0;
+      accumulate(c_.cand_freq, c_.cand_level);
+      accumulate(freq, level);
+      c_.cand = false;
+      run_complete(done);
+    } else {
+      // Bridge the one-block deviation.
+      extend(jb - 1, 0, -100);
+      c_.cand = false;
+      if (lab == c_.run.label) {
+        extend(jb, freq, level);
+      } else {
+        c_.cand = true;
+        c_.cand_label = lab;
+        c_.cand_start = jb * n;
+        c_.cand_freq = freq;
+        c_.cand_level = level;
+      }
+    }
+    running(jb);
+  }
+  void extend(std::uint64_t jb, float freq, float level) {
+    c_.run.end = (jb + 1) * p_.n;
+    accumulate(freq, level);
+  }
+  void accumulate(float freq, float level) {
+    if (c_.run.label >= 0 && freq > 0) {
+      c_.run_freq_sum += freq;
+      ++c_.run_freq_n;
+      c_.run.level_dbm0 = std::max(c_.run.level_dbm0, level);
+    }
+  }
+
+  static bool fits(const Elem& e, int label, std::uint64_t dur) {
+    return e.sig == label && dur >= e.min && dur <= e.max;
+  }
+
+  void record_on(Matcher& mt, const CTone& t, const RunInfo& r) {
+    mt.last_on_end = r.end;
+    mt.level_dbm0 = r.level_dbm0;
+    if (t.kind == ToneKind::sit) {
+      if (mt.nseg < 4) mt.seg_hz[mt.nseg++] = r.freq_hz;
+    } else {
+      mt.seg_hz[0] = r.freq_hz;
+      mt.nseg = 1;
+    }
+  }
+
+  // Another tone, of a different kind and cadence, that the signal so far still fits: confirming now would be a
+  // guess (e.g. 425 Hz 500/500 busy against 425/450/50 special dial, until the off passes 95 ms).
+  // Only a tone whose alignment began no later than this one's competes (one that re-aligned later explains less
+  // of the signal).
+  bool competitor_alive(std::size_t ti) const {
+    const RunInfo& r = c_.run;
+    const std::uint64_t dur = r.end - r.start;
+    const CTone& t = p_.tones[ti];
+    const Matcher& mt = c_.matchers[ti];
+    for (std::size_t u = 0; u < p_.tones.size(); ++u) {
+      const CTone& o = p_.tones[u];
+      if (u == ti || o.twin == t.twin || o.kind == t.kind) continue;
+      const Matcher& mu = c_.matchers[u];
+      if (!mu.synced || mu.pending || mu.start > mt.start) continue;
+      const Elem& e = o.el[mu.pos];
+      if (e.sig == r.label && dur <= e.max) return true;
+    }
+    return false;
+  }
+  bool may_begin(std::size_t ti) const {
+    return c_.active < 0 && p_.tones[ti].twin == ti && !competitor_alive(ti);
+  }
+
+  void run_complete(const RunInfo& r) {
+    const std::uint64_t dur = r.end - r.start;
+    const bool was_active = c_.active >= 0;
+    for (std::size_t ti = 0; ti < p_.tones.size(); ++ti) {
+      const CTone& t = p_.tones[ti];
+      Matcher& mt = c_.matchers[ti];
+      const auto len = static_cast<std::uint32_t>(t.el.size());
+      bool advanced = false;
+      if (mt.pending) continue;
+      // A silence of up to two blocks inside a tone-on element (SIT gaps of 15-30 ms) is not a cadence element.
+      if (mt.synced && r.label < 0 && dur <= 2 * p_.n && t.el[mt.pos].sig >= 0) continue;
+      if (mt.synced) {
+        const Elem& e = t.el[mt.pos];
+        if (fits(e, r.label, dur)) {
+          ++mt.matched;
+          if (r.label >= 0) record_on(mt, t, r);
+          advanced = true;
+          if (++mt.pos == len) {
+            if (t.repeat) {
+              mt.pos = 0;
+            } else {
+              // Played once: complete.
+              if (static_cast<int>(ti) == c_.active) {
+                end_event(c_.active, mt.last_on_end);
+                mt = Matcher{};
+              } else if (!was_active && mt.matched >= t.needed && t.twin == ti) {
+                mt.pending = true;  // decided in the pass below, after every matcher has seen this run
+              } else {
+                mt = Matcher{};
+              }
+              continue;
+            }
+          }
+        }
+      }
+      if (!advanced) {
+        if (static_cast<int>(ti) == c_.active) end_event(c_.active, mt.last_on_end);
+        mt = Matcher{};
+        if (r.label >= 0) {
+          const std::uint32_t qmax = t.repeat ? len : 1;
+          for (std::uint32_t q = 0; q < qmax; ++q) {
+            if (!fits(t.el[q], r.label, dur) || t.el[q].continuous) continue;
+            mt.synced = true;
+            mt.matched = 1;
+            mt.start = r.start;
+            record_on(mt, t, r);
+            mt.pos = q + 1;
+            if (mt.pos == len) {
+              if (t.repeat) {
+                mt.pos = 0;
+              } else if (!was_active && mt.matched >= t.needed && t.twin == ti) {
+                mt.pending = true;
+              } else {
+                mt = Matcher{};
+              }
+            }
+            break;
+          }
+        }
+      }
+      if (mt.synced && !mt.pending && !was_active && may_begin(ti) && mt.matched >= t.needed)
+        begin_event(static_cast<int>(ti), r.end);
+    }
+    if (!was_active) fire_pending(r.end);
+  }
+
+  void fire_pending(std::uint64_t now) {
+    for (std::size_t ti = 0; ti < p_.tones.size(); ++ti) {
+      Matcher& mt = c_.matchers[ti];
+      if (!mt.pending || !may_begin(ti)) continue;
+      begin_event(static_cast<int>(ti), now);
+      end_event(static_cast<int>(ti), mt.last_on_end);
+      c_.matchers[ti] = Matcher{};
+    }
+  }
+
+  // Checks on the open run after block jb.
+  void running(std::uint64_t jb) {
+    const RunInfo& r = c_.run;
+    const std::uint64_t now = (jb + 1) * p_.n;
+    const std::uint64_t dur = now - r.start;
+    for (std::size_t ti = 0; ti < p_.tones.size(); ++ti) {
+      const CTone& t = p_.tones[ti];
+      Matcher& mt = c_.matchers[ti];
+      if (!mt.synced && t.el[0].continuous && r.label >= 0 && r.label == t.el[0].sig) {
+        mt = Matcher{};
+        mt.synced = true;
+        mt.start = r.start;
+      }
+      if (!mt.synced || mt.pending) continue;
+      const Elem& e = t.el[mt.pos];
+      if (e.sig != r.label) continue;
+      if (dur > e.max) {
+        if (static_cast<int>(ti) == c_.active) end_event(c_.active, mt.last_on_end);
+        mt = Matcher{};
+        continue;
+      }
+      if (dur >= e.min && mt.matched + 1 >= t.needed && may_begin(ti)) {
+        if (e.sig >= 0 && e.continuous) {
+          mt.level_dbm0 = r.level_dbm0;
+          if (c_.run_freq_n) mt.seg_hz[0] = static_cast<float>(c_.run_freq_sum / c_.run_freq_n);
+          mt.nseg = 1;
+        }
+        begin_event(static_cast<int>(ti), now, mt.matched + 1);
+      }
+    }
+    if (c_.active < 0) fire_pending(now);
+  }
+
+  void begin_event(int ti, std::uint64_t now, std::uint32_t elements = 0) {
+    const CTone& t = p_.tones[static_cast<std::size_t>(ti)];
+    const Matcher& mt = c_.matchers[static_cast<std::size_t>(ti)];
+    ProgressEvent ev;
+    ev.begin = true;
+    ev.kind = t.kind;
+    ev.tone = t.index;
+    ev.sample = mt.start;
+    ev.confirmed_sample = now;
+    ev.elements = elements ? elements : mt.matched;
+    fill(ev, t, mt);
+    c_.active = ti;
+    // Other alignments over the same stretch of signal are explained by this tone.
+    for (std::size_t u = 0; u < c_.matchers.size(); ++u)
+      if (static_cast<int>(u) != ti && c_.matchers[u].start >= mt.start) c_.matchers[u] = Matcher{};
+    emit_(ev);
+  }
+  void end_event(int ti, std::uint64_t end) {
+    const CTone& t = p_.tones[static_cast<std::size_t>(ti)];
+    const Matcher& mt = c_.matchers[static_cast<std::size_t>(ti)];
+    ProgressEvent ev;
+    ev.begin = false;
+    ev.kind = t.kind;
+    ev.tone = t.index;
+    ev.sample = std::max(end, mt.start);
+    ev.confirmed_sample = ev.sample;
+    ev.elements = mt.matched;
+    fill(ev, t, mt);
+    c_.active = -1;
+    emit_(ev);
+  }
+  static void fill(ProgressEvent& ev, const CTone&, const Matcher& mt) {
+    ev.frequency_count = mt.nseg;
+    ev.frequencies_hz = mt.seg_hz;
+    ev.level_dbm0 = mt.level_dbm0;
+  }
+
+  const ProgressPlan& p_;
+  ProgressChannel& c_;
+  Emitter emit_;
+};
+
+double block_energy(const float* x, std::size_t n, std::size_t stride) {
+  double s = 0, s2 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = x[i * stride];
+    s += v;
+    s2 += v * v;
+  }
+  return std::max(0.0, s2 - s * s / static_cast<double>(n));
+}
+
+}  // namespace
+}  // namespace detail
+
+// ---- one channel ----
+
+ProgressDetector::ProgressDetector(const TonePlan& plan, const ProgressDetectorConfig& cfg, Isa isa) {
+  auto p = std::make_shared<detail::ProgressPlan>();
+  p->plan = plan;
+  p->cfg = cfg;
+  detail::compile(*p, isa);
+  plan_ = p;
+  ch_ = std::make_unique<detail::ProgressChannel>();
+  s1_.assign(detail::kSub * p->m16, 0.0f);
+  s2_.assign(detail::kSub * p->m16, 0.0f);
+  reset();
+}
+
+ProgressDetector::~ProgressDetector() = default;
+ProgressDetector::ProgressDetector(ProgressDetector&&) noexcept = default;
+ProgressDetector& ProgressDetector::operator=(ProgressDetector&&) noexcept = default;
+
+void ProgressDetector::reset() noexcept { ch_->reset(plan_->n, plan_->m, plan_->tones.size()); }
+const TonePlan& ProgressDetector::plan() const noexcept { return plan_->plan; }
+std::size_t ProgressDetector::block_samples() const noexcept { return plan_->n; }
+std::size_t ProgressDetector::filter_count() const noexcept { return plan_->m; }
+std::size_t ProgressDetector::bytes_per_channel() const noexcept {
+  return ch_->bytes(plan_->n, plan_->m, plan_->tones.size()) + (s1_.size() + s2_.size()) * sizeof(float);
+}
+
+std::size_t ProgressDetector::feed(std::span<const std::int16_t> pcm) noexcept {
+  auto& c = *ch_;
+  const std::size_t take = std::min(pcm.size(), plan_->n - c.fill);
+  for (std::size_t i = 0; i < take; ++i) c.buf[c.fill + i] = static_cast<float>(pcm[i]);
+  c.fill += take;
+  return take;
+}
+
+bool ProgressDetector::block_ready() const noexcept { return ch_->fill == plan_->n; }
+
+void ProgressDetector::block(void* ctx, Emit emit) noexcept {
+  const auto& p = *plan_;
+  auto& c = *ch_;
+  p.k->single(c.buf.data(), p.sub_len, detail::kSub, p.coeff.data(), p.m16, s1_.data(), s2_.data());
+  const double e = detail::block_energy(c.buf.data(), p.n, 1);
+  detail::Engine eng(p, c, detail::Emitter{ctx, emit});
+  eng.block(s1_.data(), s2_.data(), 1, p.m16, e);
+  c.fill = 0;
+}
+
+void ProgressDetector::finish_impl(void* ctx, Emit emit) noexcept {
+  const auto& p = *plan_;
+  auto& c = *ch_;
+  detail::Engine eng(p, c, detail::Emitter{ctx, emit});
+  eng.finish(c.block_index * p.n + c.fill);
+}
+
+// ---- bank ----
+
+ProgressDetectorBank::ProgressDetectorBank(const TonePlan& plan, std::size_t channels, const ProgressDetectorConfig& cfg,
+                                           Isa isa)
+    : n_(channels), npad_((channels + 15) / 16 * 16) {
+  if (channels == 0 || channels > 4096) throw std::invalid_argument("ProgressDetectorBank.channels: must be in 1..4096");
+  auto p = std::make_shared<detail::ProgressPlan>();
+  p->plan = plan;
+  p->cfg = cfg;
+  detail::compile(*p, isa);
+  plan_ = p;
+  chans_.resize(n_);
+  x_.assign(p->n * npad_, 0.0f);
+  s1_.assign(p->m * detail::kSub * npad_, 0.0f);
+  s2_.assign(p->m * detail::kSub * npad_, 0.0f);
+  reset();
+}
+
+ProgressDetectorBank::~ProgressDetectorBank() = default;
+
+void ProgressDetectorBank::reset() noexcept {
+  for (auto& c : chans_) c.reset(plan_->n, plan_->m, plan_->tones.size());
+  for (auto& c : chans_) c.buf.clear();  // the bank buffers interleaved
+  fill_ = 0;
+}
+
+std::size_t ProgressDetectorBank::bytes_per_channel() const noexcept {
+  const auto& p = *plan_;
+  return chans_[0].bytes(0, p.m, p.tones.size()) +
+         (x_.size() + s1_.size() + s2_.size()) * sizeof(float) / n_;
+}
+
+std::size_t ProgressDetectorBank::feed(std::span<const std::int16_t> in) noexcept {
+  const std::size_t frames = std::min(in.size() / n_, plan_->n - fill_);
+  for (std::size_t f = 0; f < frames; ++f) {
+    float* dst = x_.data() + (fill_ + f) * npad_;
+    const std::int16_t* src = in.data() + f * n_;
+    for (std::size_t ch = 0; ch < n_; ++ch) dst[ch] = static_cast<float>(src[ch]);
+  }
+  fill_ += frames;
+  return frames == 0 ? in.size() : frames * n_;  // a partial frame is dropped (caller error)
+}
+
+bool ProgressDetectorBank::block_ready() const noexcept { return fill_ == plan_->n; }
+
+void ProgressDetectorBank::block(void* ctx, Emit emit) noexcept {
+  const auto& p = *plan_;
+  p.k->multi(x_.data(), p.sub_len, detail::kSub, npad_, p.coeff.data(), p.m, s1_.data(), s2_.data());
+  struct Ctx {
+    void* ctx;
+    Emit emit;
+    std::uint32_t ch;
+  };
+  for (std::size_t ch = 0; ch < n_; ++ch) {
+    Ctx cc{ctx, emit, static_cast<std::uint32_t>(ch)};
+    const double e = detail::block_energy(x_.data() + ch, p.n, npad_);
+    detail::Engine eng(p, chans_[ch],
+                       detail::Emitter{&cc, [](void* q, const ProgressEvent& ev) {
+                                         auto* c = static_cast<Ctx*>(q);
+                                         c->emit(c->ctx, ProgressBankEvent{c->ch, ev});
+                                       }});
+    eng.block(s1_.data() + ch, s2_.data() + ch, detail::kSub * npad_, npad_, e);
+  }
+  fill_ = 0;
+}
+
+void ProgressDetectorBank::finish_impl(void* ctx, Emit emit) noexcept {
+  const auto& p = *plan_;
+  struct Ctx {
+    void* ctx;
+    Emit emit;
+    std::uint32_t ch;
+  };
+  for (std::size_t ch = 0; ch < n_; ++ch) {
+    Ctx cc{ctx, emit, static_cast<std::uint32_t>(ch)};
+    detail::Engine eng(p, chans_[ch],
+                       detail::Emitter{&cc, [](void* q, const ProgressEvent& ev) {
+                                         auto* c = static_cast<Ctx*>(q);
+                                         c->emit(c->ctx, ProgressBankEvent{c->ch, ev});
+                                       }});
+    eng.finish(chans_[ch].block_index * p.n + fill_);
+  }
+}
+
+}  // namespace linedsp
