@@ -33,6 +33,10 @@ struct NlmsKernels {
   float (*filter)(const float* w, const float* g, const float* xn, std::size_t n, float* p) noexcept;
   void (*gains)(const float* w, float* g, std::size_t n, float alpha) noexcept;
   float (*dot)(const float* w, const float* x, std::size_t n) noexcept;  // sum w[k] x[k]
+  // adapt_filter for w plus the output of a second filter wf over the same window, in one pass:
+  //   w[k] += a g[k] xo[k];  returns sum w[k] xn[k];  *p = sum g[k] xn[k]^2;  *yf = sum wf[k] xn[k]
+  float (*adapt_filter_pair)(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
+                             std::size_t n, float* p, float* yf) noexcept;
   Isa isa;
 };
 

@@ -123,9 +123,15 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   if (a_ != 0.0f && cfg_.proportionate_alpha > -1.0f &&
       n_ % static_cast<std::uint64_t>(cfg_.gain_update_samples) == 0)
     k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
-  const float yb = a_ != 0.0f ? k_->adapt_filter(w_.data(), g_.data(), xn + 1, xn, a_, taps_, &p_)
-                              : k_->filter(w_.data(), g_.data(), xn, taps_, &p_);
-  const float y = k_->dot(wf_.data(), xn, taps_);
+  // While the far end is quiet and no update is pending the background is neither adapted nor compared,
+  // so only the foreground runs (speech has long pauses: this is most of the density win).
+  float y = 0.0f, yb = 0.0f;
+  const bool run_background = a_ != 0.0f || px_ > far_active_power_;
+  if (run_background) {
+    yb = k_->adapt_filter_pair(w_.data(), wf_.data(), g_.data(), xn + 1, xn, a_, taps_, &p_, &y);
+  } else {
+    y = k_->dot(wf_.data(), xn, taps_);
+  }
   const float eb = d - yb;
   const float e = d - y;
 
@@ -169,7 +175,8 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   } else if (dt_hold_ > 0) {
     --dt_hold_;
   }
-  const bool adapt = !frozen_ && !bypass_ && far_active && !geigel_hit && (dt_hold_ == 0 || energy_run_ > 0);
+  const bool adapt = run_background && !frozen_ && !bypass_ && far_active && !geigel_hit &&
+                     (dt_hold_ == 0 || energy_run_ > 0);
 
   // Variable step: full mu while the background's error is well above the near-end noise floor, less as it
   // approaches it (lower misadjustment in noise, G.168 test 2C).
@@ -183,7 +190,7 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   // dragged it away).
   see_ += eb * eb;
   sff_ += e * e;
-  block_dt_ = block_dt_ || dt_hold_ > 0;
+  block_dt_ = block_dt_ || dt_hold_ > 0 || !run_background;
   if (n_ % kCompareBlock == kCompareBlock - 1) {
     s_ee_ = 0.5f * s_ee_ + see_;
     s_ff_ = 0.5f * s_ff_ + sff_;

@@ -34,6 +34,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <new>
 #include <span>
 #include <vector>
 
@@ -41,6 +42,22 @@
 #include "dsp/simd.hpp"
 
 namespace linedsp {
+
+namespace detail {
+// 64-byte aligned storage for the tap arrays (whole-cache-line SIMD loads).
+template <class T>
+struct CacheAlignedAllocator {
+  using value_type = T;
+  CacheAlignedAllocator() = default;
+  template <class U>
+  CacheAlignedAllocator(const CacheAlignedAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64})); }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{64}); }
+  template <class U>
+  bool operator==(const CacheAlignedAllocator<U>&) const noexcept { return true; }
+};
+using AlignedFloats = std::vector<float, CacheAlignedAllocator<float>>;
+}  // namespace detail
 
 // G.168 §? declares tails in ms; 16-128 ms covers the tails G.168 tests (and FXS/FXO bulk delay).
 inline constexpr int kEchoMinTailMs = 16;
@@ -106,7 +123,7 @@ class EchoCanceller {
   const NlmsKernels* k_;
   std::size_t taps_;
   std::size_t hist_slack_;  // history buffer is taps_ + 1 + hist_slack_ long
-  std::vector<float> w_, wf_, g_, hist_;  // background taps, foreground taps, tap gains, far history
+  detail::AlignedFloats w_, wf_, g_, hist_;  // background taps, foreground taps, tap gains, far history
   std::vector<float> block_max_;  // |far| maxima of 16-sample blocks over the tail (Geigel)
   std::size_t pos_ = 0;
   // constants

@@ -92,3 +92,38 @@ float nlms_dot_avx2(const float* w, const float* x, std::size_t n) noexcept {
   return y;
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_pair_avx2(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
+                     std::size_t n, float* p, float* yf) noexcept {
+  const __m256 va = _mm256_set1_ps(a);
+  __m256 y0 = _mm256_setzero_ps(), y1 = _mm256_setzero_ps(), e0 = _mm256_setzero_ps(), e1 = _mm256_setzero_ps();
+  __m256 f0 = _mm256_setzero_ps(), f1 = _mm256_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const __m256 g0 = _mm256_loadu_ps(g + k), g1 = _mm256_loadu_ps(g + k + 8);
+    const __m256 xn0 = _mm256_loadu_ps(xn + k), xn1 = _mm256_loadu_ps(xn + k + 8);
+    const __m256 w0 = _mm256_fmadd_ps(_mm256_mul_ps(va, g0), _mm256_loadu_ps(xo + k), _mm256_loadu_ps(w + k));
+    const __m256 w1 = _mm256_fmadd_ps(_mm256_mul_ps(va, g1), _mm256_loadu_ps(xo + k + 8), _mm256_loadu_ps(w + k + 8));
+    _mm256_storeu_ps(w + k, w0);
+    _mm256_storeu_ps(w + k + 8, w1);
+    y0 = _mm256_fmadd_ps(w0, xn0, y0);
+    y1 = _mm256_fmadd_ps(w1, xn1, y1);
+    e0 = _mm256_fmadd_ps(_mm256_mul_ps(g0, xn0), xn0, e0);
+    e1 = _mm256_fmadd_ps(_mm256_mul_ps(g1, xn1), xn1, e1);
+    f0 = _mm256_fmadd_ps(_mm256_loadu_ps(wf + k), xn0, f0);
+    f1 = _mm256_fmadd_ps(_mm256_loadu_ps(wf + k + 8), xn1, f1);
+  }
+  float y = hsum(_mm256_add_ps(y0, y1)), e = hsum(_mm256_add_ps(e0, e1)), f = hsum(_mm256_add_ps(f0, f1));
+  for (; k < n; ++k) {
+    const float wk = w[k] + a * g[k] * xo[k];
+    w[k] = wk;
+    y += wk * xn[k];
+    e += g[k] * xn[k] * xn[k];
+    f += wf[k] * xn[k];
+  }
+  *p = e;
+  *yf = f;
+  return y;
+}
+}  // namespace linedsp::detail

@@ -103,3 +103,40 @@ float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
   return hsum(_mm512_add_ps(y0, y1));
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
+                       std::size_t n, float* p, float* yf) noexcept {
+  const __m512 va = _mm512_set1_ps(a);
+  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps(), e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps();
+  __m512 f0 = _mm512_setzero_ps(), f1 = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 32 <= n; k += 32) {
+    const __m512 g0 = _mm512_loadu_ps(g + k), g1 = _mm512_loadu_ps(g + k + 16);
+    const __m512 xn0 = _mm512_loadu_ps(xn + k), xn1 = _mm512_loadu_ps(xn + k + 16);
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_loadu_ps(xo + k), _mm512_loadu_ps(w + k));
+    const __m512 w1 = _mm512_fmadd_ps(_mm512_mul_ps(va, g1), _mm512_loadu_ps(xo + k + 16), _mm512_loadu_ps(w + k + 16));
+    _mm512_storeu_ps(w + k, w0);
+    _mm512_storeu_ps(w + k + 16, w1);
+    y0 = _mm512_fmadd_ps(w0, xn0, y0);
+    y1 = _mm512_fmadd_ps(w1, xn1, y1);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
+    e1 = _mm512_fmadd_ps(_mm512_mul_ps(g1, xn1), xn1, e1);
+    f0 = _mm512_fmadd_ps(_mm512_loadu_ps(wf + k), xn0, f0);
+    f1 = _mm512_fmadd_ps(_mm512_loadu_ps(wf + k + 16), xn1, f1);
+  }
+  for (; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
+    const __m512 g0 = _mm512_maskz_loadu_ps(m, g + k);
+    const __m512 xn0 = _mm512_maskz_loadu_ps(m, xn + k);
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_maskz_loadu_ps(m, xo + k), _mm512_maskz_loadu_ps(m, w + k));
+    _mm512_mask_storeu_ps(w + k, m, w0);
+    y0 = _mm512_fmadd_ps(w0, xn0, y0);
+    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
+    f0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, wf + k), xn0, f0);
+  }
+  *p = hsum(_mm512_add_ps(e0, e1));
+  *yf = hsum(_mm512_add_ps(f0, f1));
+  return hsum(_mm512_add_ps(y0, y1));
+}
+}  // namespace linedsp::detail

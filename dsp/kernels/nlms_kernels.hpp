@@ -10,7 +10,9 @@ namespace linedsp::detail {
                                 std::size_t n, float* p) noexcept;                                         \
   float nlms_filter_##isa(const float* w, const float* g, const float* xn, std::size_t n, float* p) noexcept; \
   void nlms_gains_##isa(const float* w, float* g, std::size_t n, float alpha) noexcept;                   \
-  float nlms_dot_##isa(const float* w, const float* x, std::size_t n) noexcept;
+  float nlms_dot_##isa(const float* w, const float* x, std::size_t n) noexcept;                            \
+  float nlms_pair_##isa(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a, \
+                        std::size_t n, float* p, float* yf) noexcept;
 
 LINEDSP_NLMS_DECLARE(scalar)
 LINEDSP_NLMS_DECLARE(sse2)

@@ -44,3 +44,20 @@ float nlms_dot_scalar(const float* w, const float* x, std::size_t n) noexcept {
   return y;
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_pair_scalar(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
+                       std::size_t n, float* p, float* yf) noexcept {
+  float y = 0.0f, e = 0.0f, f = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) {
+    const float wk = w[k] + a * g[k] * xo[k];
+    w[k] = wk;
+    y += wk * xn[k];
+    e += g[k] * xn[k] * xn[k];
+    f += wf[k] * xn[k];
+  }
+  *p = e;
+  *yf = f;
+  return y;
+}
+}  // namespace linedsp::detail

@@ -90,3 +90,38 @@ float nlms_dot_sse2(const float* w, const float* x, std::size_t n) noexcept {
   return y;
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+float nlms_pair_sse2(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
+                     std::size_t n, float* p, float* yf) noexcept {
+  const __m128 va = _mm_set1_ps(a);
+  __m128 y0 = _mm_setzero_ps(), y1 = _mm_setzero_ps(), e0 = _mm_setzero_ps(), e1 = _mm_setzero_ps();
+  __m128 f0 = _mm_setzero_ps(), f1 = _mm_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    const __m128 g0 = _mm_loadu_ps(g + k), g1 = _mm_loadu_ps(g + k + 4);
+    const __m128 xn0 = _mm_loadu_ps(xn + k), xn1 = _mm_loadu_ps(xn + k + 4);
+    const __m128 w0 = _mm_add_ps(_mm_loadu_ps(w + k), _mm_mul_ps(_mm_mul_ps(va, g0), _mm_loadu_ps(xo + k)));
+    const __m128 w1 = _mm_add_ps(_mm_loadu_ps(w + k + 4), _mm_mul_ps(_mm_mul_ps(va, g1), _mm_loadu_ps(xo + k + 4)));
+    _mm_storeu_ps(w + k, w0);
+    _mm_storeu_ps(w + k + 4, w1);
+    y0 = _mm_add_ps(y0, _mm_mul_ps(w0, xn0));
+    y1 = _mm_add_ps(y1, _mm_mul_ps(w1, xn1));
+    e0 = _mm_add_ps(e0, _mm_mul_ps(_mm_mul_ps(g0, xn0), xn0));
+    e1 = _mm_add_ps(e1, _mm_mul_ps(_mm_mul_ps(g1, xn1), xn1));
+    f0 = _mm_add_ps(f0, _mm_mul_ps(_mm_loadu_ps(wf + k), xn0));
+    f1 = _mm_add_ps(f1, _mm_mul_ps(_mm_loadu_ps(wf + k + 4), xn1));
+  }
+  float y = hsum(_mm_add_ps(y0, y1)), e = hsum(_mm_add_ps(e0, e1)), f = hsum(_mm_add_ps(f0, f1));
+  for (; k < n; ++k) {
+    const float wk = w[k] + a * g[k] * xo[k];
+    w[k] = wk;
+    y += wk * xn[k];
+    e += g[k] * xn[k] * xn[k];
+    f += wf[k] * xn[k];
+  }
+  *p = e;
+  *yf = f;
+  return y;
+}
+}  // namespace linedsp::detail

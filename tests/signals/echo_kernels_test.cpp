@@ -86,6 +86,32 @@ TEST_P(NlmsKernelsIsa, FilterAndDotMatchScalar) {
   }
 }
 
+TEST_P(NlmsKernelsIsa, PairMatchesScalar) {
+  const auto& ref = nlms_kernels(Isa::scalar);
+  const auto& k = nlms_kernels(GetParam());
+  for (std::size_t n = 1; n <= 520; ++n) {
+    const std::size_t off = n % 3;
+    Data a = make(n, static_cast<unsigned>(n * 3));
+    Data b = a;
+    const Data f = make(n, static_cast<unsigned>(n * 5 + 1));
+    float pa = 0.0f, pb = 0.0f, fa = 0.0f, fb = 0.0f;
+    const float ya = ref.adapt_filter_pair(a.w.data() + off, f.w.data() + off, a.g.data() + off, a.x.data() + off + 1,
+                                           a.x.data() + off, 1e-9f, n, &pa, &fa);
+    const float yb = k.adapt_filter_pair(b.w.data() + off, f.w.data() + off, b.g.data() + off, b.x.data() + off + 1,
+                                         b.x.data() + off, 1e-9f, n, &pb, &fb);
+    double abs_y = 0.0, abs_f = 0.0, abs_p = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+      abs_y += std::fabs(double(a.w[off + i]) * a.x[off + i]);
+      abs_f += std::fabs(double(f.w[off + i]) * a.x[off + i]);
+      abs_p += double(a.g[off + i]) * a.x[off + i] * a.x[off + i];
+      ASSERT_NEAR(a.w[off + i], b.w[off + i], 1e-6 * std::fabs(a.w[off + i]) + 1e-12) << "n=" << n;
+    }
+    ASSERT_NEAR(ya, yb, 1e-5 * abs_y + 1e-6) << "n=" << n;
+    ASSERT_NEAR(fa, fb, 1e-5 * abs_f + 1e-6) << "n=" << n;
+    ASSERT_NEAR(pa, pb, 1e-5 * abs_p + 1e-6) << "n=" << n;
+  }
+}
+
 TEST_P(NlmsKernelsIsa, GainsMatchScalarAndSumToOne) {
   const auto& ref = nlms_kernels(Isa::scalar);
   const auto& k = nlms_kernels(GetParam());
