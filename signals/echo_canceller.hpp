@@ -32,6 +32,7 @@
 // bench/echo_bench.cpp prints it.
 #pragma once
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -79,6 +80,14 @@ struct EchoCancellerConfig {
   bool near_highpass = true;              // DC / hum blocker on the near input (cheap FXO interfaces add both)
 };
 
+// What the tone disabler (signals/tone_disabler.hpp, G.164/G.165: 2100 Hz with phase reversals disables the
+// canceller, pure 2100 Hz only the NLP) exposes; EchoCanceller::follow() takes any such object.
+template <class T>
+concept ToneDisablerState = requires(const T& t) {
+  { t.canceller_disabled() } -> std::convertible_to<bool>;
+  { t.nlp_disabled() } -> std::convertible_to<bool>;
+};
+
 class EchoCanceller {
  public:
   // Validates (std::invalid_argument naming the field) and allocates every buffer.
@@ -94,6 +103,13 @@ class EchoCanceller {
   void set_frozen(bool frozen) noexcept { frozen_ = frozen; }  // keep the taps, stop adapting
   void set_bypass(bool bypass) noexcept { bypass_ = bypass; }  // out = near, untouched (tone disabler)
   void set_nlp_enabled(bool on) noexcept { nlp_on_ = on; }     // NLP off for pure 2100 Hz (G.164)
+  // Applies a tone disabler's decision (call after running it on the same far-end block): bypass while it
+  // disables the canceller, NLP off while it disables the NLP (and back on, if configured, when it stops).
+  template <ToneDisablerState Disabler>
+  void follow(const Disabler& td) noexcept {
+    bypass_ = td.canceller_disabled();
+    nlp_on_ = cfg_.nlp_enabled && !td.nlp_disabled();
+  }
   bool frozen() const noexcept { return frozen_; }
   bool bypassed() const noexcept { return bypass_; }
   bool nlp_enabled() const noexcept { return nlp_on_; }

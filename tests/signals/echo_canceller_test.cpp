@@ -168,6 +168,32 @@ TEST(EchoCancellerControls, BypassPassesNearUntouched) {
   for (float t : ec.taps()) EXPECT_EQ(t, 0.0f);  // nothing learned while bypassed
 }
 
+// follow(): a tone disabler's decisions (G.165: canceller off on 2100 Hz with phase reversals; G.164: NLP off
+// on pure 2100 Hz) switch bypass and NLP, and switch them back.
+TEST(EchoCancellerControls, FollowsToneDisabler) {
+  struct FakeDisabler {
+    bool canceller = false, nlp = false;
+    bool canceller_disabled() const noexcept { return canceller; }
+    bool nlp_disabled() const noexcept { return nlp; }
+  } td;
+  EchoCanceller ec(EchoCancellerConfig{});
+  td.canceller = true;
+  ec.follow(td);
+  EXPECT_TRUE(ec.bypassed());
+  td = {false, true};
+  ec.follow(td);
+  EXPECT_FALSE(ec.bypassed());
+  EXPECT_FALSE(ec.nlp_enabled());
+  td = {};
+  ec.follow(td);
+  EXPECT_TRUE(ec.nlp_enabled());
+  EchoCancellerConfig no_nlp;
+  no_nlp.nlp_enabled = false;
+  EchoCanceller ec2(no_nlp);
+  ec2.follow(td);
+  EXPECT_FALSE(ec2.nlp_enabled()) << "a configured-off NLP stays off";
+}
+
 TEST(EchoCancellerControls, FreezeKeepsTaps) {
   const Signals s = make_signals(4.0, 3);
   EchoCanceller ec(EchoCancellerConfig{});
