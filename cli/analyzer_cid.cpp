@@ -1,5 +1,7 @@
 // `linedsp detect --detect cid`: FSK caller ID (Bell 202 for NANP countries, V.23 / ETSI elsewhere, both for
-// --country auto) and the 2130 + 2750 Hz caller-ID alert tone (CAS / DT-AS).
+// --country auto), DTMF caller ID outside NANP (A<number>C, A<number>#, D<number>C; errors are reported for the
+// country's main variant only: D..C in tw/kw, A..C elsewhere) and the 2130 + 2750 Hz caller-ID alert tone
+// (CAS / DT-AS).
 //
 // Records: type "cid", value = the number (empty when withheld), fields {name, date (MM-DD), time (HH:MM),
 // standard (bell | etsi), format (sdmf | mdmf), reason (private | unavailable, when no number), redirecting,
@@ -13,23 +15,32 @@
 
 #include "cli/analyzer.hpp"
 #include "signals/callerid.hpp"
+#include "signals/callerid_dtmf.hpp"
 #include "signals/cas.hpp"
+#include "signals/dtmf_detector.hpp"
 
 namespace linedsp::cli {
 namespace {
 
 bool nanp(const std::string& cc) { return cc == "us" || cc == "ca" || cc == "pr" || cc == "gu"; }
 
-nlohmann::json fields_of(const CallerIdEvent& e) {
+// A caller-ID report and whether it came from DTMF (the event's modem field means nothing then).
+struct Report {
+  CallerIdEvent event;
+  bool dtmf = false;
+};
+
+nlohmann::json fields_of(const Report& r) {
+  const CallerIdEvent& e = r.event;
   nlohmann::json f = nlohmann::json::object();
-  f["standard"] = e.modem == FskModem::bell202 ? "bell" : "etsi";
+  f["standard"] = r.dtmf ? "etsi-dtmf" : (e.modem == FskModem::bell202 ? "bell" : "etsi");
   if (e.status != CallerIdStatus::ok) {
     f["error"] = callerid_status_name(e.status);
     f["checksum_ok"] = false;
     return f;
   }
   const CallerIdMessage& m = e.message;
-  f["format"] = m.type == kCidSdmfCallerId || m.type == kCidSdmfMessageWaiting ? "sdmf" : "mdmf";
+  if (!r.dtmf) f["format"] = m.type == kCidSdmfCallerId || m.type == kCidSdmfMessageWaiting ? "sdmf" : "mdmf";
   if (!m.name.empty()) f["name"] = m.name.str();
   if (m.date_time.size() == 8) {
     const auto dt = m.date_time.str();
@@ -58,13 +69,33 @@ class CidAnalyzer : public Analyzer {
       c.sample_rate_hz = ctx.sample_rate_hz;
       rx_.push_back(std::make_unique<CallerIdReceiver>(c));
     }
+    if (etsi) {
+      DtmfDetectorConfig dc;
+      dc.sample_rate_hz = ctx.sample_rate_hz;
+      dtmf_ = std::make_unique<DtmfDetector>(dc);
+      const bool d_c_country = ctx.country == "tw" || ctx.country == "kw";
+      for (auto f : {DtmfCallerIdFormat::a_c, DtmfCallerIdFormat::a_hash, DtmfCallerIdFormat::d_c}) {
+        DtmfCallerIdReceiverConfig c;
+        c.format = f;
+        c.sample_rate_hz = ctx.sample_rate_hz;
+        dtmf_rx_.push_back(std::make_unique<DtmfCallerIdReceiver>(c));
+        dtmf_primary_.push_back(f == (d_c_country ? DtmfCallerIdFormat::d_c : DtmfCallerIdFormat::a_c));
+      }
+    }
   }
 
   void process(std::span<const std::int16_t> pcm, std::vector<Record>& out) override {
     auto sink = [&](const CallerIdEvent& e) {
-      if (!e.begin) pending_.push_back(e);
+      if (!e.begin) pending_.push_back({e, false});
     };
     for (auto& rx : rx_) rx->process(pcm, sink);
+    if (dtmf_) {
+      auto on_digit = [&](const DtmfEvent& d) {
+        if (d.begin) feed_digit(d.digit, d.sample);
+      };
+      dtmf_->process(pcm, on_digit);
+      advance_dtmf(dtmf_->samples());
+    }
     auto cas_sink = [&](const CasEvent& e) {
       if (e.begin) return;
       Record r;
@@ -83,13 +114,38 @@ class CidAnalyzer : public Analyzer {
 
   void finish(std::vector<Record>& out) override {
     auto sink = [&](const CallerIdEvent& e) {
-      if (!e.begin) pending_.push_back(e);
+      if (!e.begin) pending_.push_back({e, false});
     };
     for (auto& rx : rx_) rx->end_of_stream(sink);
+    if (dtmf_) {
+      auto on_digit = [&](const DtmfEvent& d) {
+        if (d.begin) feed_digit(d.digit, d.sample);
+      };
+      dtmf_->finish(on_digit);
+      advance_dtmf(~std::uint64_t{0} / 2);  // every open digit string times out
+    }
     emit(out, true);
   }
 
  private:
+  void dtmf_report(std::size_t i, const CallerIdEvent& e) {
+    if (e.begin) return;
+    if (e.status != CallerIdStatus::ok && !dtmf_primary_[i]) return;
+    pending_.push_back({e, true});
+  }
+  void feed_digit(char digit, std::uint64_t sample) {
+    for (std::size_t i = 0; i < dtmf_rx_.size(); ++i) {
+      auto sink = [&](const CallerIdEvent& e) { dtmf_report(i, e); };
+      dtmf_rx_[i]->digit(digit, sample, sink);
+    }
+  }
+  void advance_dtmf(std::uint64_t now) {
+    for (std::size_t i = 0; i < dtmf_rx_.size(); ++i) {
+      auto sink = [&](const CallerIdEvent& e) { dtmf_report(i, e); };
+      dtmf_rx_[i]->advance(now, sink);
+    }
+  }
+
   static CasDetectorConfig cas_config(const AnalyzerContext& ctx) {
     CasDetectorConfig c;
     c.sample_rate_hz = ctx.sample_rate_hz;
@@ -100,23 +156,26 @@ class CidAnalyzer : public Analyzer {
   // message winning over a corrupt one. Reports are held until the input is a second past their end, so the
   // merge does not depend on block boundaries.
   void emit(std::vector<Record>& out, bool all) {
-    std::sort(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) { return a.sample < b.sample; });
-    std::vector<CallerIdEvent> kept;
-    for (const auto& e : pending_) {
+    std::sort(pending_.begin(), pending_.end(),
+              [](const auto& a, const auto& b) { return a.event.sample < b.event.sample; });
+    std::vector<Report> kept;
+    for (const auto& r : pending_) {
+      const auto& e = r.event;
       if (!kept.empty()) {
         auto& k = kept.back();
-        if (e.sample < k.sample + std::max<std::uint64_t>(k.duration_samples, 1)) {
-          if (k.status != CallerIdStatus::ok && e.status == CallerIdStatus::ok) k = e;
+        if (e.sample < k.event.sample + std::max<std::uint64_t>(k.event.duration_samples, 1)) {
+          if (k.event.status != CallerIdStatus::ok && e.status == CallerIdStatus::ok) k = r;
           continue;
         }
       }
-      kept.push_back(e);
+      kept.push_back(r);
     }
     pending_.clear();
     const std::uint64_t hold = static_cast<std::uint64_t>(ctx_.sample_rate_hz);
-    for (const auto& e : kept) {
+    for (const auto& rep : kept) {
+      const auto& e = rep.event;
       if (!all && e.sample + e.duration_samples + hold > samples_) {
-        pending_.push_back(e);
+        pending_.push_back(rep);
         continue;
       }
       Record r;
@@ -125,7 +184,7 @@ class CidAnalyzer : public Analyzer {
       r.duration_samples = e.duration_samples;
       r.type = "cid";
       r.value = e.status == CallerIdStatus::ok ? e.message.number.str() : "";
-      r.fields = fields_of(e);
+      r.fields = fields_of(rep);
       out.push_back(std::move(r));
     }
   }
@@ -133,7 +192,10 @@ class CidAnalyzer : public Analyzer {
   AnalyzerContext ctx_;
   std::vector<std::unique_ptr<CallerIdReceiver>> rx_;
   CasDetector cas_;
-  std::vector<CallerIdEvent> pending_;
+  std::unique_ptr<DtmfDetector> dtmf_;
+  std::vector<std::unique_ptr<DtmfCallerIdReceiver>> dtmf_rx_;
+  std::vector<bool> dtmf_primary_;
+  std::vector<Report> pending_;
   std::uint64_t samples_ = 0;
 };
 
