@@ -14,6 +14,8 @@ namespace {
 constexpr std::size_t kBlock = 16;
 // Error energy (int16 units squared, per smoothed block) below which the background is never rolled back.
 constexpr float kRollbackFloor = 1000.0f;
+// The background must beat the foreground's error energy by this ratio (for kCopyAfterBlocks blocks) to be copied.
+constexpr float kCopyRatio = 0.9f;
   // Geigel far-end maxima are kept per block of this many samples
 
 float clamp_to_int16(float v) noexcept { return std::clamp(std::nearbyint(v), -32768.0f, 32767.0f); }
@@ -197,7 +199,7 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
     see_ = sff_ = 0.0f;
     const bool quiet_block = !block_dt_;
     block_dt_ = false;
-    better_run_ = quiet_block && s_ee_ < 0.5f * s_ff_ ? better_run_ + 1 : 0;
+    better_run_ = quiet_block && s_ee_ < kCopyRatio * s_ff_ ? better_run_ + 1 : 0;
     if (!frozen_ && better_run_ >= kCopyAfterBlocks) {
       std::copy(w_.begin(), w_.end(), wf_.begin());
       s_ff_ = s_ee_;
