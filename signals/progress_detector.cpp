@@ -31,8 +31,8 @@ namespace {
 constexpr std::size_t kSub = 4;            // sub-blocks per block
 constexpr double kBlockMs = 20.0;
 constexpr double kCloseHz = 45.0;          // components closer than this: judged on 40 ms bins
-constexpr double kSitAltHz = 36.0;         // SIT: bins at nominal and +- this
-constexpr double kSitAltTolHz = 20.0;
+constexpr double kSitAltHz = 25.0;         // SIT: four bins 25 Hz apart, centred on nominal (+-12.5, +-37.5)
+constexpr double kSitAltTolHz = 15.0;      // each: accepted +-50 Hz overall (+-52.5 with margin)
 constexpr double kMaxTolHz = 22.0;
 constexpr double kMinEnvelopeDepth = 0.3;  // close signatures: (max-min)/(max+min) of 5 ms magnitudes over 40 ms
 constexpr double kEdgeRatio = 0.25;        // a block under this fraction of its neighbour's tone power is an edge
@@ -42,11 +42,12 @@ constexpr std::uint64_t kForever = std::numeric_limits<std::uint64_t>::max();
 }  // namespace
 
 struct Comp {
-  std::array<std::uint16_t, 3> alt{};  // filter indices
+  std::array<std::uint16_t, 4> alt{};  // filter indices
   std::uint8_t nalt = 0;
   double nominal_hz = 0;
   double level_dbm0 = 0;
   double tol_hz = 0;
+  bool check_phase = true;  // close signatures: AM sidebands leak into each other's 40 ms bins; only the carrier
 };
 
 struct Signature {
@@ -54,6 +55,7 @@ struct Signature {
   std::uint8_t ncomp = 0;
   bool close = false;  // components closer than kCloseHz: judged on 40 ms bins and must beat / be modulated
   bool sit = false;
+  bool am_carrier = false;  // AM with sidebands >= 20 Hz out: the carrier must exceed both sidebands by 3 dB
   int cls = 0;         // equivalence class: signatures with the same nominal frequencies
 };
 
@@ -86,6 +88,7 @@ struct ProgressPlan {
   std::vector<std::complex<float>> rot_n;         // exp(-i w N)
   std::vector<double> adv;                        // w N (expected phase advance per block)
   std::vector<Signature> sigs;
+  std::vector<std::uint8_t> grows;  // [a * nsigs + b]: class b's frequencies include class a's (b extends a)
   std::vector<CTone> tones;
   const ProgressKernels* k = nullptr;
 };
@@ -114,6 +117,8 @@ struct ProgressChannel {
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
   std::vector<float> env;                          // m * 2 * kSub: 5 ms magnitudes, previous block then this
+  std::vector<std::complex<float>> x40, prev_x40;  // m: 40 ms bins ending at this / the previous block
+  std::vector<std::uint8_t> passed, passed_prev;   // per signature: passed on this / the previous block
   double prev_e = 0;
   bool has_prev = false;
   // One-block delay for edge trimming: block j-1 (pending) and j-2 (before).
@@ -133,13 +138,17 @@ struct ProgressChannel {
   int active = -1;
   std::vector<std::complex<float>> scratch;  // kSub * m
 
-  void reset(std::size_t n, std::size_t m, std::size_t ntones) {
+  void reset(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) {
+    passed.assign(nsigs, 0);
+    passed_prev.assign(nsigs, 0);
     buf.assign(n, 0.0f);
     fill = 0;
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
     env.assign(m * 2 * kSub, 0.0f);
+    x40.assign(m, {});
+    prev_x40.assign(m, {});
     prev_e = 0;
     has_prev = false;
     lab_prev2 = lab_prev = -1;
@@ -157,9 +166,9 @@ struct ProgressChannel {
     active = -1;
     scratch.assign(kSub * m, {});
   }
-  std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones) const {
-    return sizeof(*this) + n * sizeof(float) + 2 * m * sizeof(std::complex<float>) + ntones * sizeof(Matcher) +
-           2 * kSub * m * sizeof(float) +
+  std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) const {
+    return sizeof(*this) + 2 * nsigs + n * sizeof(float) + 2 * m * sizeof(std::complex<float>) + ntones * sizeof(Matcher) +
+           2 * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
            kSub * m * sizeof(std::complex<float>);
   }
 };
@@ -179,7 +188,7 @@ std::uint16_t add_filter(ProgressPlan& p, double f) {
   return static_cast<std::uint16_t>(p.freq.size() - 1);
 }
 
-int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool sit) {
+int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool sit, bool am) {
   std::vector<ToneComponent> c = comps;
   std::sort(c.begin(), c.end(), [](auto& a, auto& b) { return a.freq_hz < b.freq_hz; });
   if (c.size() > kMaxComps) throw std::invalid_argument("TonePlan.tones.freqs: more than 4 components");
@@ -198,8 +207,9 @@ int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool
     k.nominal_hz = c[j].freq_hz;
     k.level_dbm0 = c[j].level_dbm0;
     if (sit && c.size() == 1) {
-      k.alt = {add_filter(p, k.nominal_hz - kSitAltHz), add_filter(p, k.nominal_hz), add_filter(p, k.nominal_hz + kSitAltHz)};
-      k.nalt = 3;
+      k.alt = {add_filter(p, k.nominal_hz - 1.5 * kSitAltHz), add_filter(p, k.nominal_hz - 0.5 * kSitAltHz),
+               add_filter(p, k.nominal_hz + 0.5 * kSitAltHz), add_filter(p, k.nominal_hz + 1.5 * kSitAltHz)};
+      k.nalt = 4;
       k.tol_hz = kSitAltTolHz;
     } else {
       k.alt[0] = add_filter(p, k.nominal_hz);
@@ -208,6 +218,11 @@ int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool
       k.tol_hz = std::min(kMaxTolHz, k.nominal_hz * p.cfg.freq_tolerance_pct / 100.0 + p.cfg.freq_tolerance_hz);
     }
     if (j > 0 && c[j].freq_hz - c[j - 1].freq_hz < kCloseHz) s.close = true;
+  }
+  if (am && s.ncomp == 3) {
+    s.comps[0].check_phase = false;
+    s.comps[2].check_phase = false;
+    s.am_carrier = s.comps[1].nominal_hz - s.comps[0].nominal_hz >= 20.0;
   }
   s.cls = static_cast<int>(p.sigs.size());
   for (std::size_t i = 0; i < p.sigs.size(); ++i) {
@@ -269,7 +284,7 @@ void compile(ProgressPlan& p, Isa isa) {
     const bool sit = t.kind == ToneKind::sit;
     std::vector<Raw> raw;
     for (const auto& seg : t.segments) {
-      const int sig = seg.silent() ? -1 : add_signature(p, seg.components, sit);
+      const int sig = seg.silent() ? -1 : add_signature(p, seg.components, sit, t.am);
       const bool cont = seg.duration_ms == 0;
       if (!raw.empty() && sig == -1 && seg.duration_ms < 2 * kBlockMs) {  // bridged by the detector
         raw.back().ms += seg.duration_ms;
@@ -329,6 +344,21 @@ void compile(ProgressPlan& p, Isa isa) {
       }
     p.tones.push_back(std::move(ct));
   }
+  const std::size_t ns = p.sigs.size();
+  p.grows.assign(ns * ns, 0);
+  for (std::size_t a = 0; a < ns; ++a)
+    for (std::size_t b = 0; b < ns; ++b) {
+      const auto& sa = p.sigs[a];
+      const auto& sb = p.sigs[b];
+      if (sb.ncomp <= sa.ncomp) continue;
+      bool all = true;
+      for (std::size_t i = 0; i < sa.ncomp && all; ++i) {
+        bool found = false;
+        for (std::size_t j = 0; j < sb.ncomp; ++j) found = found || std::abs(sa.comps[i].nominal_hz - sb.comps[j].nominal_hz) < 0.5;
+        all = found;
+      }
+      p.grows[static_cast<std::size_t>(sa.cls) * ns + static_cast<std::size_t>(sb.cls)] = all;
+    }
   // Filters.
   p.m = p.freq.size();
   if (p.m == 0) throw std::invalid_argument("TonePlan.tones: no frequencies");
@@ -378,11 +408,15 @@ class Engine {
         env[kSub + j] = std::abs(g);
       }
       c_.cur_x[f] = x;
+      c_.prev_x40[f] = c_.x40[f];
+      c_.x40[f] = c_.prev_x[f] + p_.rot_n[f] * x;
     }
     const std::uint64_t j = c_.block_index;
     // Evaluate signatures on this block (needs the previous one).
     int label = -1;
     float power = 0, freq = 0, level = -100;
+    std::swap(c_.passed, c_.passed_prev);
+    std::fill(c_.passed.begin(), c_.passed.end(), std::uint8_t{0});
     if (c_.has_prev && energy > 1e-3) evaluate(energy, label, power, freq, level);
     // Trim the pending block (j-1) if it is an edge, then hand it to the run builder.
     if (c_.have_pending) {
@@ -441,7 +475,7 @@ class Engine {
           const double pk = std::norm(xk);
           double ratio, pwr;
           if (s.close) {
-            const std::complex<float> x40 = c_.prev_x[f] + p_.rot_n[f] * xk;
+            const std::complex<float> x40 = c_.x40[f];
             ratio = std::norm(x40) / (n * e40);
             pwr = std::norm(x40) / (2 * n * n);
           } else {
@@ -451,13 +485,17 @@ class Engine {
           if (ratio <= best_ratio) continue;
           double meas = p_.freq[f];
           bool this_ok = true;
-          if (!s.close) {
-            const double pp = std::norm(c_.prev_x[f]);
-            if (pp >= 0.1 * pk) {
-              const double d = wrap_pi(std::arg(xk * std::conj(c_.prev_x[f])) - p_.adv[f]);
+          if (!s.close || c.check_phase) {
+            // Phase advance over one block: of the 20 ms bins, or of the 40 ms bins (hop 20 ms) for close
+            // components, whose 40 ms bins are orthogonal at the nominal spacing.
+            const std::complex<float> cur = s.close ? c_.x40[f] : xk;
+            const std::complex<float> prv = s.close ? c_.prev_x40[f] : c_.prev_x[f];
+            const double pp = std::norm(prv);
+            if (pp >= 0.1 * std::norm(cur)) {
+              const double d = wrap_pi(std::arg(cur * std::conj(prv)) - p_.adv[f]);
               meas = p_.freq[f] + d * p_.rate / (2 * std::numbers::pi * n);
               this_ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
-              if (s.sit) this_ok = this_ok && std::abs(meas - c.nominal_hz) <= kSitAltHz + kSitAltTolHz;
+              if (s.sit) this_ok = this_ok && std::abs(meas - c.nominal_hz) <= 1.5 * kSitAltHz + kSitAltTolHz;
               else this_ok = this_ok && std::abs(meas - c.nominal_hz) <= c.tol_hz;
             }
           }
@@ -492,8 +530,18 @@ class Engine {
         if (std::abs(d) > p_.cfg.max_twist_db) ok = false;
       }
       if (!ok) continue;
-      if (s.ncomp > best_n || (s.ncomp == best_n && purity > best_purity)) {
-        best_n = s.ncomp;
+      // Two tones either side of an AM carrier (413+438 Hz against 425x24) fill the carrier bin no more than the
+      // sideband bins; a real AM tone's carrier (depth <= 1) is 6 dB above each sideband.
+      if (s.am_carrier && lv[1] - std::max(lv[0], lv[2]) < 3.0) continue;
+      c_.passed[si] = 1;
+      // Best: most components, then purest; but the previous block's signature, while it passes, is replaced only
+      // by one with more components that passed on the previous block too (no flip-flop between overlapping
+      // signatures on a beating tone, e.g. 413+438 Hz against 425x24).
+      int rank = s.ncomp;
+      if (static_cast<int>(si) == c_.lab_prev) rank = 16;
+      else if (c_.lab_prev >= 0 && c_.passed_prev[si] && s.ncomp > p_.sigs[static_cast<std::size_t>(c_.lab_prev)].ncomp) rank = 17;
+      if (rank > best_n || (rank == best_n && purity > best_purity)) {
+        best_n = rank;
         best_purity = purity;
         label = static_cast<int>(si);
         power = static_cast<float>(pw);
@@ -516,6 +564,15 @@ class Engine {
         c_.cand_freq = freq;
         c_.cand_level = level;
       }
+    } else if (lab == c_.cand_label && lab >= 0 && c_.run.label >= 0 && c_.run.end - c_.run.start <= 3 * n &&
+               p_.grows[static_cast<std::size_t>(c_.run.label) * p_.sigs.size() + static_cast<std::size_t>(lab)]) {
+      // A tone whose first blocks matched a subset of its components (an AM tone's carrier before its
+      // sidebands were resolved): the run was this signature from its start.
+      c_.run.label = lab;
+      c_.run.end = (jb + 1) * n;
+      accumulate(c_.cand_freq, c_.cand_level);
+      accumulate(freq, level);
+      c_.cand = false;
     } else if (lab == c_.cand_label) {
       // Commit: the current run is complete.
       RunInfo done = c_.run;
@@ -691,7 +748,7 @@ class Engine {
         mt = Matcher{};
         continue;
       }
-      if (dur >= e.min && mt.matched + 1 >= t.needed && may_begin(ti)) {
+      if ((e.sig < 0 || e.continuous) && dur >= e.min && mt.matched + 1 >= t.needed && may_begin(ti)) {
         if (e.sig >= 0 && e.continuous) {
           mt.level_dbm0 = r.level_dbm0;
           if (c_.run_freq_n) mt.seg_hz[0] = static_cast<float>(c_.run_freq_sum / c_.run_freq_n);
@@ -776,12 +833,12 @@ ProgressDetector::~ProgressDetector() = default;
 ProgressDetector::ProgressDetector(ProgressDetector&&) noexcept = default;
 ProgressDetector& ProgressDetector::operator=(ProgressDetector&&) noexcept = default;
 
-void ProgressDetector::reset() noexcept { ch_->reset(plan_->n, plan_->m, plan_->tones.size()); }
+void ProgressDetector::reset() noexcept { ch_->reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size()); }
 const TonePlan& ProgressDetector::plan() const noexcept { return plan_->plan; }
 std::size_t ProgressDetector::block_samples() const noexcept { return plan_->n; }
 std::size_t ProgressDetector::filter_count() const noexcept { return plan_->m; }
 std::size_t ProgressDetector::bytes_per_channel() const noexcept {
-  return ch_->bytes(plan_->n, plan_->m, plan_->tones.size()) + (s1_.size() + s2_.size()) * sizeof(float);
+  return ch_->bytes(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size()) + (s1_.size() + s2_.size()) * sizeof(float);
 }
 
 std::size_t ProgressDetector::feed(std::span<const std::int16_t> pcm) noexcept {
@@ -832,14 +889,14 @@ ProgressDetectorBank::ProgressDetectorBank(const TonePlan& plan, std::size_t cha
 ProgressDetectorBank::~ProgressDetectorBank() = default;
 
 void ProgressDetectorBank::reset() noexcept {
-  for (auto& c : chans_) c.reset(plan_->n, plan_->m, plan_->tones.size());
+  for (auto& c : chans_) c.reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size());
   for (auto& c : chans_) c.buf.clear();  // the bank buffers interleaved
   fill_ = 0;
 }
 
 std::size_t ProgressDetectorBank::bytes_per_channel() const noexcept {
   const auto& p = *plan_;
-  return chans_[0].bytes(0, p.m, p.tones.size()) +
+  return chans_[0].bytes(0, p.m, p.tones.size(), p.sigs.size()) +
          (x_.size() + s1_.size() + s2_.size()) * sizeof(float) / n_;
 }
 

@@ -15,11 +15,12 @@
 //  - frequency: each component's frequency is measured from the phase advance of its bin between consecutive
 //    blocks (unambiguous within +-25 Hz at 20 ms) and must be within freq_tolerance_pct % + freq_tolerance_hz
 //    of nominal. Signatures with components closer than 60 Hz (AM tones such as 425x25, 413+438) cannot be
-//    measured that way; they are judged on 40 ms bins (25 Hz apart, the sidebands orthogonal), whose main lobe
-//    limits their tolerance to about +-8 Hz;
-//  - SIT segments (950/1400/1800 Hz, +-50 Hz in REFERENCES.md) are matched by three bins 36 Hz apart per
-//    segment (covering the North American 913.8/985.2, 1370.6/1428.5, 1776.7 Hz variants) and report the
-//    measured frequency.
+//    measured that way; they are judged on 40 ms bins (25 Hz apart, the sidebands orthogonal): purity, levels
+//    and the phase advance of those bins (hop 20 ms; for AM tones the carrier's only), and they must beat (two
+//    tones) or be modulated (AM): the 5 ms magnitudes over 40 ms vary by at least 30 %;
+//  - SIT segments (950/1400/1800 Hz, +-50 Hz in REFERENCES.md) are matched by four bins 25 Hz apart per
+//    segment (nominal +-12.5 and +-37.5 Hz, each accepting +-15 Hz: the North American 913.8/985.2,
+//    1370.6/1428.5, 1776.7 Hz variants included) and report the measured frequency.
 // Each block gets the best passing signature (most components, then purity) or none; blocks that are partly
 // covered by a tone edge (under a quarter of the neighbouring block's power) are trimmed, and a one-block
 // deviation inside a run is bridged, so durations are measured to about +-10 ms. Runs (signature, duration) are
@@ -29,11 +30,13 @@
 //
 // Confirmation and latency (begin events carry both the tone's first sample and the sample it was confirmed at):
 //  - busy / congestion: confirm_cycles full cadence cycles (default 2), the last off element counted once it
-//    has lasted its minimum: latency = confirm_cycles x cycle - off x (1 - tol) - tol_ms, about 1.9 s for the
-//    North American busy (500/500 ms) and 0.95 s for its reorder (250/250 ms);
+//    has lasted its minimum: latency = confirm_cycles x cycle - (off x cadence_tolerance_pct + cadence_tolerance_ms)
+//    (+ up to 20 ms), 1.91 s for the North American busy (500/500 ms), 0.94 s for its reorder (250/250 ms);
 //  - other cadenced tones (ringback, call waiting ...): one full cycle, the same way (NA ringback 2 s on 4 s
-//    off: about 5.6 s; UK ringing 0.4/0.2/0.4/2.0: about 2.8 s); tones played once (SIT, NA call waiting): when
-//    their last tone element ends;
+//    off: 5.56 s; UK ringing 0.4/0.2/0.4/2.0: 2.76 s); tones played once (SIT, NA call waiting): when their last
+//    tone element ends;
+//  - while another tone of a different kind, aligned no later, still fits the signal (425 Hz 500/500 busy and a
+//    425/450/50 special dial, until the off passes 95 ms), confirmation waits: latency grows by that much;
 //  - continuous tones (dial): after the longest tone-on element of any other tone with the same signature,
 //    plus tolerance, and at least min_continuous_ms (NA dial: 1 s; 425 Hz plans: about 1.7 s);
 //  - a continuous part after a cadence (stutter dial): 200 ms into it.

@@ -3,6 +3,9 @@
 
 #include "signals/kernels/progress_kernels.hpp"
 
+// Bit-identical to the scalar specification: GCC must not fuse the multiply and add into an FMA.
+#pragma GCC optimize("fp-contract=off")
+
 namespace linedsp::detail {
 
 namespace {

@@ -1,6 +1,8 @@
 // The specification of the call-progress Goertzel kernels: plain loops, no intrinsics.
 #include "signals/kernels/progress_kernels.hpp"
 
+#pragma GCC optimize("fp-contract=off")
+
 namespace linedsp::detail {
 
 void progress_goertzel_single_scalar(const float* x, std::size_t sub_len, std::size_t nsub, const float* coeff,
