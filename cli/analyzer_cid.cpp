@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/analyzer.hpp"
+#include "dsp/goertzel.hpp"
 #include "signals/callerid.hpp"
 #include "signals/callerid_dtmf.hpp"
 #include "signals/cas.hpp"
@@ -85,8 +86,12 @@ class CidAnalyzer : public Analyzer {
   }
 
   void process(std::span<const std::int16_t> pcm, std::vector<Record>& out) override {
+    // History first, so reports can look back at the marks that preceded their message.
+    for (std::int16_t x : pcm) hist_[(samples_ + hist_pos_++) % hist_.size()] = x;
+    hist_pos_ = 0;
+    samples_ += pcm.size();
     auto sink = [&](const CallerIdEvent& e) {
-      if (!e.begin) pending_.push_back({e, false});
+      if (!e.begin && plausible_modem(e)) pending_.push_back({e, false});
     };
     for (auto& rx : rx_) rx->process(pcm, sink);
     if (dtmf_) {
@@ -108,13 +113,12 @@ class CidAnalyzer : public Analyzer {
       out.push_back(std::move(r));
     };
     cas_.process(pcm, cas_sink);
-    samples_ += pcm.size();
     emit(out, false);
   }
 
   void finish(std::vector<Record>& out) override {
     auto sink = [&](const CallerIdEvent& e) {
-      if (!e.begin) pending_.push_back({e, false});
+      if (!e.begin && plausible_modem(e)) pending_.push_back({e, false});
     };
     for (auto& rx : rx_) rx->end_of_stream(sink);
     if (dtmf_) {
@@ -128,6 +132,24 @@ class CidAnalyzer : public Analyzer {
   }
 
  private:
+  // With both modems running (--country auto) a spill decodes on both, since Bell 202 (1200/2200 Hz) and V.23
+  // (1300/2100 Hz) are close. The mark signal before the message tells them apart: over the 40 bit-times before
+  // the type byte, which of 1200 and 1300 Hz is stronger. A report from the other modem is dropped.
+  bool plausible_modem(const CallerIdEvent& e) const {
+    if (rx_.size() < 2) return true;
+    const std::uint64_t bit = static_cast<std::uint64_t>(ctx_.sample_rate_hz) / 1200;
+    const std::uint64_t len = 40 * bit;
+    if (e.sample < len + 2 * bit || e.sample - len - 2 * bit + hist_.size() < samples_) return true;  // not kept
+    const std::uint64_t from = e.sample - len - 2 * bit;
+    std::vector<float> x(len);
+    for (std::uint64_t i = 0; i < len; ++i) x[i] = hist_[(from + i) % hist_.size()];
+    Goertzel g1200(1200.0, ctx_.sample_rate_hz), g1300(1300.0, ctx_.sample_rate_hz);
+    g1200.process(x);
+    g1300.process(x);
+    const FskModem measured = g1200.power() >= g1300.power() ? FskModem::bell202 : FskModem::v23;
+    return measured == e.modem;
+  }
+
   void dtmf_report(std::size_t i, const CallerIdEvent& e) {
     if (e.begin) return;
     if (e.status != CallerIdStatus::ok && !dtmf_primary_[i]) return;
@@ -192,6 +214,8 @@ class CidAnalyzer : public Analyzer {
   AnalyzerContext ctx_;
   std::vector<std::unique_ptr<CallerIdReceiver>> rx_;
   CasDetector cas_;
+  std::vector<std::int16_t> hist_ = std::vector<std::int16_t>(8000 * 4);  // last 4 s at 8 kHz (2 s at 16 kHz)
+  std::size_t hist_pos_ = 0;
   std::unique_ptr<DtmfDetector> dtmf_;
   std::vector<std::unique_ptr<DtmfCallerIdReceiver>> dtmf_rx_;
   std::vector<bool> dtmf_primary_;
