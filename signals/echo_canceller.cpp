@@ -219,10 +219,10 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   }
 
   // Never amplify: while the error is louder than the input (an open echo path, a stale filter) pass the
-  // input. The margin (20 dB below the far-activity level) keeps the filter's own noise in silence from
+  // input. The margin (30 dB below the far-activity level) keeps the filter's own noise in silence from
   // switching the output to the raw echo at the start of a burst.
   float r = e;
-  if (pe_ > pd_ + 0.01f * far_active_power_) r = d;
+  if (pe_ > pd_ + 0.001f * far_active_power_) r = d;
 
   // Background noise level: a 0.25 s average of the near input while the far end and its echo are quiet
   // and the near end is not talking (within 6 dB of the estimate); a louder background is followed at
