@@ -1,0 +1,219 @@
+// codecs/plc.cpp — ITU-T G.711 Appendix I packet-loss concealment (see plc.hpp for the algorithm).
+#include "codecs/plc.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace linedsp {
+namespace {
+
+constexpr std::size_t kFrame = G711Plc::kFrameSamples;
+constexpr int kDecimation = 2;                 // coarse pitch search on every 2nd sample
+constexpr float kCorrelationMinPower = 250.f;  // floor of the energy normaliser (quiet history)
+constexpr float kAttenuationPerSample = G711Plc::kAttenuationPerFrame / static_cast<float>(kFrame);
+
+std::int16_t clip16(float v) noexcept {
+  v = std::clamp(v, -32768.f, 32767.f);
+  return static_cast<std::int16_t>(v);  // truncation toward zero, as the Appendix's (short) cast
+}
+
+// Linear cross-fade from l to r over n samples (l weight 1-1/n .. 0, r weight 1/n .. 1).
+void overlap_add(const float* l, const float* r, float* o, int n) noexcept {
+  const float incr = 1.f / static_cast<float>(n);
+  float lw = 1.f - incr, rw = incr;
+  for (int i = 0; i < n; ++i) {
+    o[i] = std::clamp(lw * l[i] + rw * r[i], -32768.f, 32767.f);
+    lw -= incr;
+    rw += incr;
+  }
+}
+
+void overlap_add(const std::int16_t* l, const std::int16_t* r, std::int16_t* o, int n) noexcept {
+  const float incr = 1.f / static_cast<float>(n);
+  float lw = 1.f - incr, rw = incr;
+  for (int i = 0; i < n; ++i) {
+    o[i] = clip16(lw * l[i] + rw * r[i]);
+    lw -= incr;
+    rw += incr;
+  }
+}
+
+}  // namespace
+
+void G711Plc::reset() noexcept {
+  history_.fill(0);
+  pitch_buf_.fill(0.f);
+  last_quarter_.fill(0.f);
+  erase_count_ = 0;
+  pitch_ = 0;
+  overlap_ = 0;
+  pitch_offset_ = 0;
+  pitch_len_ = 0;
+}
+
+std::size_t G711Plc::good_frame(std::span<const std::int16_t> in, std::span<std::int16_t> out) noexcept {
+  const std::size_t n = std::min(in.size(), out.size()) / kFrame * kFrame;
+  for (std::size_t at = 0; at < n; at += kFrame) {
+    std::array<std::int16_t, kFrame> frame;
+    std::copy_n(in.data() + at, kFrame, frame.data());  // in and out may alias
+    add_to_history(frame.data());
+    std::copy_n(frame.data(), kFrame, out.data() + at);
+  }
+  return n;
+}
+
+std::size_t G711Plc::lost_frame(std::span<std::int16_t> out) noexcept {
+  const std::size_t n = out.size() / kFrame * kFrame;
+  for (std::size_t at = 0; at < n; at += kFrame) conceal(out.data() + at);
+  return n;
+}
+
+// Appendix I: on the first good frame after an erasure, overlap-add the continued synthetic signal
+// (at the gain it had reached) into the real one.
+void G711Plc::add_to_history(std::int16_t* s) noexcept {
+  if (erase_count_ > 0) {
+    std::array<std::int16_t, kFrame> synth;
+    const int len = std::min<int>(overlap_ + (erase_count_ - 1) * static_cast<int>(kOverlapIncrementSamples),
+                                  static_cast<int>(kFrame));
+    synthesize(synth.data(), static_cast<std::size_t>(len));
+    const float incr = 1.f / static_cast<float>(len);
+    const float gain = std::max(0.f, 1.f - static_cast<float>(erase_count_ - 1) * kAttenuationPerFrame);
+    const float incr_gain = incr * gain;
+    float lw = (1.f - incr) * gain, rw = incr;
+    for (int i = 0; i < len; ++i) {
+      s[i] = clip16(lw * synth[static_cast<std::size_t>(i)] + rw * s[i]);
+      lw -= incr_gain;
+      rw += incr;
+    }
+    erase_count_ = 0;
+  }
+  save(s);
+}
+
+void G711Plc::conceal(std::int16_t* out) noexcept {
+  float* const end = pitch_buf_.data() + kHistory;
+  if (erase_count_ == 0) {
+    std::copy(history_.begin(), history_.end(), pitch_buf_.begin());
+    pitch_ = find_pitch();
+    overlap_ = pitch_ / 4;
+    std::copy_n(end - overlap_, overlap_, last_quarter_.data());
+    pitch_offset_ = 0;
+    pitch_len_ = pitch_;
+    // Seam of the repeated period: the last quarter period fades into the quarter period before the
+    // period's start, so the repetition joins smoothly; the faded tail is written back to the history
+    // (it is still inside the 3.75 ms delay, so not yet played out).
+    float* const start = end - pitch_len_;
+    overlap_add(last_quarter_.data(), start - overlap_, end - overlap_, overlap_);
+    for (int i = 0; i < overlap_; ++i)
+      history_[kHistory - static_cast<std::size_t>(overlap_ - i)] = clip16(*(end - overlap_ + i));
+    synthesize(out, kFrame);
+  } else if (erase_count_ == 1 || erase_count_ == 2) {
+    // Add one more period to the repeated buffer; cross-fade from the old buffer into the new.
+    std::array<std::int16_t, kOverlapMax> tail;
+    const int saved_offset = pitch_offset_;
+    synthesize(tail.data(), static_cast<std::size_t>(overlap_));
+    pitch_offset_ = saved_offset;
+    while (pitch_offset_ > pitch_) pitch_offset_ -= pitch_;
+    pitch_len_ += pitch_;
+    float* const start = end - pitch_len_;
+    overlap_add(last_quarter_.data(), start - overlap_, end - overlap_, overlap_);
+    synthesize(out, kFrame);
+    overlap_add(tail.data(), out, out, overlap_);
+    scale(out);
+  } else if (erase_count_ >= kSilentAfterFrames) {
+    std::fill_n(out, kFrame, std::int16_t{0});
+  } else {
+    synthesize(out, kFrame);
+    scale(out);
+  }
+  ++erase_count_;
+  save(out);
+}
+
+// Appendix I pitch search: maximise the correlation of the last 20 ms with the history, normalised by
+// the energy of the candidate segment, over lags 40..120; coarse on every 2nd sample, then fine.
+int G711Plc::find_pitch() const noexcept {
+  constexpr int kCorr = static_cast<int>(kCorrelationSamples);
+  constexpr int kDiff = static_cast<int>(kPitchMaxSamples - kPitchMinSamples);
+  const float* const end = pitch_buf_.data() + kHistory;
+  const float* const l = end - kCorr;
+  const float* const r = end - kCorr - static_cast<int>(kPitchMaxSamples);
+
+  const float* rp = r;
+  float energy = 0.f, corr = 0.f;
+  for (int i = 0; i < kCorr; i += kDecimation) {
+    energy += rp[i] * rp[i];
+    corr += rp[i] * l[i];
+  }
+  float best_corr = corr / std::sqrt(std::max(energy, kCorrelationMinPower));
+  int best = 0;
+  for (int j = kDecimation; j <= kDiff; j += kDecimation) {
+    energy -= rp[0] * rp[0];
+    energy += rp[kCorr] * rp[kCorr];
+    rp += kDecimation;
+    corr = 0.f;
+    for (int i = 0; i < kCorr; i += kDecimation) corr += rp[i] * l[i];
+    corr /= std::sqrt(std::max(energy, kCorrelationMinPower));
+    if (corr >= best_corr) {
+      best_corr = corr;
+      best = j;
+    }
+  }
+
+  const int lo = std::max(best - (kDecimation - 1), 0);
+  const int hi = std::min(best + (kDecimation - 1), kDiff);
+  rp = r + lo;
+  energy = 0.f;
+  corr = 0.f;
+  for (int i = 0; i < kCorr; ++i) {
+    energy += rp[i] * rp[i];
+    corr += rp[i] * l[i];
+  }
+  best_corr = corr / std::sqrt(std::max(energy, kCorrelationMinPower));
+  best = lo;
+  for (int j = lo + 1; j <= hi; ++j) {
+    energy -= rp[0] * rp[0];
+    energy += rp[kCorr] * rp[kCorr];
+    ++rp;
+    corr = 0.f;
+    for (int i = 0; i < kCorr; ++i) corr += rp[i] * l[i];
+    corr /= std::sqrt(std::max(energy, kCorrelationMinPower));
+    if (corr > best_corr) {
+      best_corr = corr;
+      best = j;
+    }
+  }
+  return static_cast<int>(kPitchMaxSamples) - best;
+}
+
+// Reads n samples from the repeated buffer (the last pitch_len_ samples of pitch_buf_), wrapping.
+void G711Plc::synthesize(std::int16_t* out, std::size_t n) noexcept {
+  const float* const start = pitch_buf_.data() + kHistory - pitch_len_;
+  while (n > 0) {
+    const std::size_t count = std::min(n, static_cast<std::size_t>(pitch_len_ - pitch_offset_));
+    for (std::size_t i = 0; i < count; ++i) out[i] = clip16(start[pitch_offset_ + static_cast<int>(i)]);
+    pitch_offset_ += static_cast<int>(count);
+    if (pitch_offset_ == pitch_len_) pitch_offset_ = 0;
+    out += count;
+    n -= count;
+  }
+}
+
+// Gain 1 - 0.2 (k - 1) at the start of the k-th erased frame (k counted from 0), falling linearly
+// by 20 % over the frame.
+void G711Plc::scale(std::int16_t* out) const noexcept {
+  float g = 1.f - static_cast<float>(erase_count_ - 1) * kAttenuationPerFrame;
+  for (std::size_t i = 0; i < kFrame; ++i) {
+    out[i] = static_cast<std::int16_t>(static_cast<float>(out[i]) * g);
+    g -= kAttenuationPerSample;
+  }
+}
+
+// Shift the frame into the history and hand back the frame delayed by 3.75 ms.
+void G711Plc::save(std::int16_t* s) noexcept {
+  std::copy(history_.begin() + kFrame, history_.end(), history_.begin());
+  std::copy_n(s, kFrame, history_.end() - kFrame);
+  std::copy_n(history_.end() - kFrame - kOverlapMax, kFrame, s);
+}
+
+}  // namespace linedsp
