@@ -345,6 +345,7 @@ TonePlan load_tone_plan(const std::string& path) {
 }
 
 TonePlan load_country_plan(const std::string& data_dir, std::string_view country) {
+  if (country == "uk") country = "gb";  // common usage; ISO 3166 says GB
   const std::filesystem::path p = std::filesystem::path(data_dir) / "tones" / (std::string(country) + ".toml");
   if (!std::filesystem::exists(p))
     throw std::runtime_error("no tone plan for country '" + std::string(country) + "' (" + p.string() + ")");

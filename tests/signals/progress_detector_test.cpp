@@ -172,7 +172,7 @@ struct Case {
 };
 // Single-frequency, dual-frequency and AM tones; cadenced and continuous.
 constexpr Case kCases[] = {{"us", "dial"},  {"us", "busy"}, {"us", "congestion"}, {"us", "ringback"},
-                           {"uk", "busy"},  {"uk", "ringback"}, {"uk", "congestion"}, {"de", "busy"},
+                           {"gb", "busy"},  {"gb", "ringback"}, {"gb", "congestion"}, {"de", "busy"},
                            {"de", "dial"},  {"de", "ringback"}, {"fr", "busy"}, {"in", "dial"},
                            {"au", "dial"},  {"jp", "ringback"}};
 
@@ -288,7 +288,7 @@ TEST(ProgressDetector, CadenceJitterSweep) {
 
 // DESIGN.md: results do not depend on how the caller splits the input.
 TEST(ProgressDetector, EventsIndependentOfBlockSize) {
-  const TonePlan& p = plan("uk");
+  const TonePlan& p = plan("gb");
   std::vector<std::int16_t> pcm;
   for (const char* name : {"dial", "ringback", "busy", "congestion", "sit"}) {
     auto part = play(*p.find(name), 3.0);

@@ -57,7 +57,7 @@ TEST(TonePlan, NorthAmericaAndUkFiguresAsPublished) {
   EXPECT_EQ(us.find("busy")->cycle_ms(), 1000u);
   EXPECT_EQ(us.find("congestion")->cycle_ms(), 500u);
   EXPECT_DOUBLE_EQ(us.find("dial")->segments[0].components[0].level_dbm0, -13.0);
-  const auto uk = load_country_plan(test::source_dir() + "/data", "uk");
+  const auto uk = load_country_plan(test::source_dir() + "/data", "gb");
   const Tone& ring = *uk.find("ringback");
   std::vector<std::uint32_t> d;
   for (auto& s : ring.segments) d.push_back(s.duration_ms);
