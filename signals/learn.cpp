@@ -30,24 +30,36 @@ double tone_power(std::span<const float> x, double f, double rate) {
   return 2.0 * p / (n * n);  // sine of amplitude A: |X| = A n / 2 -> A^2 / 2
 }
 
-double refine(std::span<const float> x, double f0, double half_width, double rate) {
+using Runs = std::vector<std::span<const float>>;
+
+// Mean over the contiguous tone-on runs (each its own Goertzel: no phase jumps between bursts).
+double runs_power(const Runs& runs, double f, double rate) {
+  double s = 0, n = 0;
+  for (const auto& r : runs) {
+    s += tone_power(r, f, rate) * static_cast<double>(r.size());
+    n += static_cast<double>(r.size());
+  }
+  return n > 0 ? s / n : 0.0;
+}
+
+double refine(const Runs& x, double f0, double half_width, double rate) {
   const double g = (std::sqrt(5.0) - 1) / 2;
   double a = f0 - half_width, b = f0 + half_width;
   double c = b - g * (b - a), d = a + g * (b - a);
-  double pc = tone_power(x, c, rate), pd = tone_power(x, d, rate);
+  double pc = runs_power(x, c, rate), pd = runs_power(x, d, rate);
   for (int i = 0; i < 40 && b - a > 0.01; ++i) {
     if (pc > pd) {
       b = d;
       d = c;
       pd = pc;
       c = b - g * (b - a);
-      pc = tone_power(x, c, rate);
+      pc = runs_power(x, c, rate);
     } else {
       a = c;
       c = d;
       pc = pd;
       d = a + g * (b - a);
-      pd = tone_power(x, d, rate);
+      pd = runs_power(x, d, rate);
     }
   }
   return (a + b) / 2;
@@ -74,29 +86,39 @@ LearnedTone learn_tone(std::span<const std::int16_t> pcm, int rate) {
   std::vector<bool> on(nblk);
   for (std::size_t b = 0; b < nblk; ++b) on[b] = e[b] >= emax * std::pow(10.0, -1.2);
   // Tone-on samples (skipping each run's edge blocks) for the spectrum and levels.
-  std::vector<float> x;
-  for (std::size_t b = 1; b + 1 < nblk; ++b)
-    if (on[b - 1] && on[b] && on[b + 1])
-      for (std::size_t i = 0; i < blk; ++i) x.push_back(pcm[b * blk + i]);
-  if (x.size() < blk * 4) throw std::runtime_error("learn: tone bursts shorter than 40 ms");
-  // 2. Spectrum: average of Hann-windowed 8192-point (at 8 kHz) frames over the tone-on samples.
-  const std::size_t nfft = rate == 8000 ? 8192 : 16384;
+  std::vector<float> xs(pcm.begin(), pcm.end());
+  Runs x;  // contiguous tone-on stretches, edge blocks dropped
+  std::size_t total = 0;
+  for (std::size_t b = 1; b + 1 < nblk;) {
+    if (!(on[b - 1] && on[b] && on[b + 1])) {
+      ++b;
+      continue;
+    }
+    std::size_t e = b;
+    while (e + 1 < nblk && on[e - 1] && on[e] && on[e + 1]) ++e;
+    x.emplace_back(xs.data() + b * blk, (e - b) * blk);
+    total += (e - b) * blk;
+    b = e;
+  }
+  if (total < blk * 4) throw std::runtime_error("learn: tone bursts shorter than 40 ms");
+  // 2. Spectrum: Hann-windowed frames of up to 2048 samples inside each run, zero-padded to 8192 (at 8 kHz),
+  // powers averaged.
+  const std::size_t nfft = rate == 8000 ? 8192 : 16384, frame = nfft / 4;
   std::vector<double> spec(nfft / 2 + 1, 0.0);
   {
     kiss_fftr_cfg cfg = kiss_fftr_alloc(static_cast<int>(nfft), 0, nullptr, nullptr);
     std::vector<float> in(nfft);
     std::vector<kiss_fft_cpx> out(nfft / 2 + 1);
-    const std::size_t hop = nfft / 2;
-    std::size_t frames = 0;
-    for (std::size_t s = 0; s == 0 || s + nfft <= x.size(); s += hop) {
-      for (std::size_t i = 0; i < nfft; ++i) {
-        const float v = s + i < x.size() ? x[s + i] : 0.0f;
-        in[i] = v * static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * static_cast<double>(i) / nfft));
+    for (const auto& r : x) {
+      for (std::size_t s = 0; s < r.size(); s += frame) {
+        const std::size_t len = std::min(frame, r.size() - s);
+        if (len < frame / 4 && s > 0) break;
+        std::fill(in.begin(), in.end(), 0.0f);
+        for (std::size_t i = 0; i < len; ++i)
+          in[i] = r[s + i] * static_cast<float>(0.5 - 0.5 * std::cos(2 * std::numbers::pi * static_cast<double>(i) / static_cast<double>(len)));
+        kiss_fftr(cfg, in.data(), out.data());
+        for (std::size_t k = 0; k < out.size(); ++k) spec[k] += double(out[k].r) * out[k].r + double(out[k].i) * out[k].i;
       }
-      kiss_fftr(cfg, in.data(), out.data());
-      for (std::size_t k = 0; k < out.size(); ++k) spec[k] += double(out[k].r) * out[k].r + double(out[k].i) * out[k].i;
-      ++frames;
-      if (x.size() < nfft) break;
     }
     kiss_fftr_free(cfg);
   }
@@ -107,21 +129,21 @@ LearnedTone learn_tone(std::span<const std::int16_t> pcm, int rate) {
   std::vector<std::size_t> peaks;
   for (std::size_t k = k_lo + 1; k < k_hi; ++k) {
     if (spec[k] < pmax * 0.01 || spec[k] < spec[k - 1] || spec[k] < spec[k + 1]) continue;
-    // Not within 8 Hz of a stronger peak already taken (Hann main lobe is 4 bins).
     peaks.push_back(k);
   }
   std::sort(peaks.begin(), peaks.end(), [&](auto a, auto b) { return spec[a] > spec[b]; });
   std::vector<std::size_t> keep;
   for (auto k : peaks) {
     bool near = false;
-    for (auto q : keep) near = near || (k > q ? k - q : q - k) * bin_hz < 8.0;
+    // Not within 12 Hz of a stronger peak already taken (main lobe of a 2048-sample Hann window: +-7.8 Hz).
+    for (auto q : keep) near = near || static_cast<double>(k > q ? k - q : q - k) * bin_hz < 12.0;
     if (!near) keep.push_back(k);
     if (keep.size() == 4) break;
   }
   LearnedTone t;
   for (auto k : keep) {
     const double f = refine(x, static_cast<double>(k) * bin_hz, 2 * bin_hz, rate);
-    t.components.push_back({std::round(f * 10) / 10, std::round(power_to_dbm0(tone_power(x, f, rate)) * 10) / 10});
+    t.components.push_back({std::round(f * 10) / 10, std::round(power_to_dbm0(runs_power(x, f, rate)) * 10) / 10});
   }
   std::sort(t.components.begin(), t.components.end(), [](auto& a, auto& b) { return a.freq_hz < b.freq_hz; });
   // 3. Cadence: run lengths between the first and the last edge.
