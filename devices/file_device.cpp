@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <vector>
 
 #include "devices/pipe_device.hpp"
 #include "devices/sample_stream.hpp"
@@ -68,15 +69,36 @@ std::uint64_t promised_frames(SNDFILE* sf, const SF_INFO& info) {
   return bytes / static_cast<unsigned long long>(width * info.channels);
 }
 
+// G.711 data (mu-law/A-law WAV, AU, ...) is read as codes and decoded by codecs/g711 (G.191 exact);
+// everything else through libsndfile's float conversion.
 class SndfileSource final : public detail::FrameSource {
  public:
-  SndfileSource(SNDFILE* sf, std::uint64_t header_frames) : sf_(sf), header_frames_(header_frames) {}
+  SndfileSource(SNDFILE* sf, const SF_INFO& info, std::uint64_t header_frames)
+      : sf_(sf), channels_(static_cast<std::size_t>(info.channels)), header_frames_(header_frames) {
+    const int sub = info.format & SF_FORMAT_SUBMASK;
+    if (sub == SF_FORMAT_ULAW || sub == SF_FORMAT_ALAW) {
+      law_ = sub == SF_FORMAT_ULAW ? SampleEncoding::ulaw : SampleEncoding::alaw;
+      codes_.resize(detail::ResamplingReader::kBlockFrames * channels_);
+      pcm_.resize(codes_.size());
+    }
+  }
   ~SndfileSource() override { sf_close(sf_); }
 
   std::size_t pull(float* out, std::size_t max_frames) noexcept override {
     if (eof_ || !error_.empty()) return 0;
-    const sf_count_t n = sf_readf_float(sf_, out, static_cast<sf_count_t>(max_frames));
-    const std::size_t got = n > 0 ? static_cast<std::size_t>(n) : 0;
+    std::size_t got = 0;
+    if (law_ != SampleEncoding::pcm16) {
+      const std::size_t want = std::min(max_frames, detail::ResamplingReader::kBlockFrames) * channels_;
+      const sf_count_t b = sf_read_raw(sf_, codes_.data(), static_cast<sf_count_t>(want));
+      const std::size_t samples = b > 0 ? static_cast<std::size_t>(b) : 0;
+      got = samples / channels_;
+      decode_raw(law_, std::span<const std::uint8_t>(codes_.data(), got * channels_), pcm_);
+      for (std::size_t i = 0; i < got * channels_; ++i) out[i] = static_cast<float>(pcm_[i]) * (1.0f / 32768.0f);
+      if (samples < want) max_frames = got + 1;  // short read: the end, handled below
+    } else {
+      const sf_count_t n = sf_readf_float(sf_, out, static_cast<sf_count_t>(max_frames));
+      got = n > 0 ? static_cast<std::size_t>(n) : 0;
+    }
     read_ += got;
     if (got < max_frames) {
       eof_ = true;
@@ -91,7 +113,11 @@ class SndfileSource final : public detail::FrameSource {
 
  private:
   SNDFILE* sf_;
+  std::size_t channels_;
   std::uint64_t header_frames_;
+  SampleEncoding law_ = SampleEncoding::pcm16;  // ulaw/alaw: decoded here
+  std::vector<std::uint8_t> codes_;
+  std::vector<std::int16_t> pcm_;
   std::uint64_t read_ = 0;
 };
 
@@ -153,7 +179,7 @@ FileDevice::FileDevice(std::string path, const FileOpenOptions& options) : path_
     // beyond +-1.0 stay visible to be clipped and counted.
     sf_command(sf, SFC_SET_NORM_FLOAT, nullptr, SF_TRUE);
     sf_command(sf, SFC_SET_CLIPPING, nullptr, SF_FALSE);
-    source = std::make_unique<SndfileSource>(sf, promised);
+    source = std::make_unique<SndfileSource>(sf, sfi, promised);
   }
   out_rate_hz_ = options.target_rate_hz > 0 ? options.target_rate_hz : in_rate;
   if (out_rate_hz_ < 4000 || out_rate_hz_ > 384000) fail("target rate " + std::to_string(out_rate_hz_) + " Hz is outside 4000..384000");

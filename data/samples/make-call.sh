@@ -1,50 +1,72 @@
 #!/usr/bin/env bash
-# Builds call.wav, the sample recording `./dev run` analyses: an outgoing call as a line recorder
-# hears it — dial tone, the number 5551234 dialled with uneven timing, ringback, the called IVR
-# speaking ("Hello world", Allison Smith, CC-BY-SA-3.0, from Debian's asterisk-core-sounds-en-wav),
-# the caller keying 1 and #, then hang-up — over a -50 dBm0 noise floor, 8 kHz 16-bit mono.
-# Every tone is made by sox from the published numbers (North America: dial 350+440 Hz at -13 dBm0,
-# ringback 440+480 Hz at -19 dBm0 2 s on/4 s off shortened to one cycle; DTMF low -10, high -8 dBm0),
-# independently of linedsp's own generators. Needs sox; -D stops sox from dithering.
+# Builds data/samples/call.wav, a recorded-call-like sample for `linedsp detect` (8 kHz mono 16-bit WAV),
+# from sox commands only (nothing from linedsp, so the sample is an independent test signal):
+#
+#   t (s)        what                                               levels
+#   0.00-0.40    line noise only (handset just lifted)              pink noise, about -62 dBm0 RMS
+#   0.40-1.90    US dial tone, 350 + 440 Hz continuous (stops at the first digit)        -13 dBm0 each
+#   1.90-...     DTMF 5551234 with human timing: tones 65-110 ms, pauses 60-420 ms, level -7/-5 dBm0
+#                (high group 2 dB above low, as telephone sets send), the second 5 a little quieter
+#   ...          0.8 s of line noise, then US ringback 440 + 480 Hz, 2 s on / 4 s off, -19 dBm0 each;
+#                answered 1.2 s into the second ring
+#   ...          answered: 0.5 s, "hello" and a voicemail greeting (Allison Smith, asterisk-core-sounds-en-wav,
+#                CC-BY-SA-3.0), 0.6 s of noise after it
+#   everything   passes a mu-law round trip (as a digital line would) with the noise under it
+#
+# Needs: sox, asterisk-core-sounds-en-wav. Deterministic: sox -R (repeatable random numbers), no dither.
+# Run from anywhere: data/samples/make-call.sh [OUT] (default: call.wav beside this script).
 set -euo pipefail
-cd "$(dirname "$0")"
-SPEECH=/usr/share/asterisk/sounds/en_US_f_Allison/hello-world.wav
+here=$(cd "$(dirname "$0")" && pwd)
+out=${1:-$here/call.wav}
+sounds=${ALLISON_DIR:-/usr/share/asterisk/sounds/en_US_f_Allison}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+S=(sox -R -D -V1)            # repeatable noise, no dither, quiet
+F=(-r 8000 -c 1 -b 16 -e signed-integer)
 n=0
-# gain for a sine at L dBm0: peak = 32768 * 10^((L - 3.17) / 20), as a fraction of full scale
-gain() { awk -v l="$1" 'BEGIN { printf "%.6f", 10 ^ ((l - 3.17) / 20) }'; }
-next_piece() { n=$((n + 1)); out=$(printf '%s/%03d.wav' "$tmp" "$n"); }
-silence() { next_piece; sox -D -n -r 8000 -b 16 -c 1 -e signed "$out" trim 0 "$1"; }
-tones() {  # duration f1 level1 f2 level2
+next_piece() { n=$((n + 1)); P=$(printf '%s/%03d.wav' "$tmp" "$n"); }  # sets P (no subshell: n must count)
+
+# silence of $1 seconds
+gap() { next_piece; "${S[@]}" -n "${F[@]}" "$P" trim 0 "$1"; }
+# two tones: seconds f1 f2 level1_dbm0 level2_dbm0 (a full-scale sine is +3.17 dBm0)
+pair() {
   local a="$tmp/a.wav" b="$tmp/b.wav"
-  sox -D -n -r 8000 -b 16 -c 1 -e signed "$a" synth "$1" sine "$2" vol "$(gain "$3")"
-  sox -D -n -r 8000 -b 16 -c 1 -e signed "$b" synth "$1" sine "$4" vol "$(gain "$5")"
+  "${S[@]}" -n "${F[@]}" "$a" synth "$1" sine "$2" gain "$(echo "$4 - 3.17" | bc -l)"
+  "${S[@]}" -n "${F[@]}" "$b" synth "$1" sine "$3" gain "$(echo "$5 - 3.17" | bc -l)"
   next_piece
-  sox -D -m -v 1 "$a" -v 1 "$b" "$out"
+  "${S[@]}" -m -v 1 "$a" -v 1 "$b" "${F[@]}" "$P"   # -m with -v 1: a plain sum, no scaling down
 }
-digit() {  # digit on-seconds off-seconds
-  local lo hi
-  case $1 in
-    1) lo=697 hi=1209 ;; 2) lo=697 hi=1336 ;; 3) lo=697 hi=1477 ;; 4) lo=770 hi=1209 ;; 5) lo=770 hi=1336 ;;
-    6) lo=770 hi=1477 ;; 7) lo=852 hi=1209 ;; 8) lo=852 hi=1336 ;; 9) lo=852 hi=1477 ;; 0) lo=941 hi=1336 ;;
-    '*') lo=941 hi=1209 ;; '#') lo=941 hi=1477 ;;
-  esac
-  tones "$2" "$lo" -10 "$hi" -8
-  silence "$3"
+declare -A LOW=([1]=697 [2]=697 [3]=697 [4]=770 [5]=770 [6]=770 [7]=852 [8]=852 [9]=852 [0]=941)
+declare -A HIGH=([1]=1209 [2]=1336 [3]=1477 [4]=1209 [5]=1336 [6]=1477 [7]=1209 [8]=1336 [9]=1477 [0]=1336)
+digit() {  # digit on_s off_s [level_offset_db]
+  local d=$1 off=${4:-0}
+  pair "$2" "${LOW[$d]}" "${HIGH[$d]}" "$(echo "-7 + $off" | bc -l)" "$(echo "-5 + $off" | bc -l)"
+  gap "$3"
 }
-silence 0.4
-tones 1.2 350 -13 440 -13                     # dial tone, stopped by the first digit
-digit 5 0.070 0.090; digit 5 0.060 0.110; digit 5 0.095 0.080; digit 1 0.080 0.250
-digit 2 0.120 0.085; digit 3 0.065 0.075; digit 4 0.090 0.600
-tones 2.0 440 -19 480 -19                     # ringback, one cycle
-silence 1.2
-next_piece
-sox -D "$SPEECH" -r 8000 -b 16 -c 1 -e signed "$out" vol 0.7
-silence 0.8
-digit 1 0.100 0.400; digit '#' 0.080 1.000
-sox -D "$tmp"/[0-9]*.wav "$tmp/line.wav"
-len=$(soxi -D "$tmp/line.wav")
-sox -D -n -r 8000 -b 16 -c 1 -e signed "$tmp/noise.wav" synth "$len" whitenoise vol "$(gain -50)"
-sox -D -m -v 1 "$tmp/line.wav" -v 1 "$tmp/noise.wav" -b 16 call.wav
-echo "call.wav: $(soxi -D call.wav) s; digits 5551234 then 1#"
+
+gap 0.40
+pair 1.50 350 440 -13 -13                     # dial tone
+digit 5 0.095 0.210
+digit 5 0.070 0.160 -4
+digit 5 0.110 0.420
+digit 1 0.080 0.090
+digit 2 0.065 0.060
+digit 3 0.085 0.300
+digit 4 0.100 0.800
+pair 2.0 440 480 -19 -19; gap 4.0             # ringback, ring 1
+pair 1.2 440 480 -19 -19; gap 0.5             # ring 2, answered 1.2 s into it
+next_piece; "${S[@]}" "$sounds/hello.wav" "${F[@]}" "$P"
+gap 0.35
+next_piece; "${S[@]}" "$sounds/vm-intro.wav" "${F[@]}" "$P"
+gap 0.6
+
+"${S[@]}" "$tmp"/0*.wav "${F[@]}" "$tmp/clean.wav"
+len=$(soxi -D "$tmp/clean.wav")
+# Line noise: pink noise at about -62 dBm0 (-68 dBFS RMS), band-limited to the telephone channel.
+"${S[@]}" -n "${F[@]}" "$tmp/noise.wav" synth "$len" pinknoise gain -50 sinc 200-3400
+"${S[@]}" -m -v 1 "$tmp/clean.wav" -v 1 "$tmp/noise.wav" "${F[@]}" "$tmp/mixed.wav"
+# A mu-law round trip, as on a digital trunk.
+"${S[@]}" "$tmp/mixed.wav" -r 8000 -c 1 -e u-law "$tmp/mixed.ul.wav"
+"${S[@]}" "$tmp/mixed.ul.wav" "${F[@]}" "$out"
+echo "$out: $(soxi -D "$out") s"
