@@ -1,16 +1,34 @@
-// avx512 Goertzel kernels.
-#include "dsp/kernels/goertzel_kernels.hpp"
+// AVX-512 Goertzel kernels: 16 lanes (filters or channels), per lane the scalar specification's operations.
+#include <immintrin.h>
+
+// Bit-identical to the scalar specification: never fuse the multiply and add.
+#pragma GCC optimize("fp-contract=off")
+
+#include "dsp/kernels/goertzel_simd.inl"
+
+namespace {
+struct VAvx512 {
+  using Reg = __m512;
+  static constexpr std::size_t kWidth = 16, kBankGroup = 4, kMultiGroup = 8;
+  static Reg load(const float* p) noexcept { return _mm512_loadu_ps(p); }
+  static void store(float* p, Reg v) noexcept { _mm512_storeu_ps(p, v); }
+  static Reg set1(float v) noexcept { return _mm512_set1_ps(v); }
+  static Reg add(Reg a, Reg b) noexcept { return _mm512_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) noexcept { return _mm512_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) noexcept { return _mm512_mul_ps(a, b); }
+};
+}  // namespace
 
 namespace linedsp::detail {
 
 void goertzel_bank_avx512(const float* x, std::size_t n, const float* coeff, float* s1, float* s2,
                         std::size_t m) noexcept {
-  goertzel_bank_scalar(x, n, coeff, s1, s2, m);
+  GoertzelSimd<VAvx512>::bank(x, n, coeff, s1, s2, m);
 }
 
 void goertzel_multi_avx512(const float* x, std::size_t n, std::size_t channels, const float* coeff, std::size_t m,
                          float* s1, float* s2) noexcept {
-  goertzel_multi_scalar(x, n, channels, coeff, m, s1, s2);
+  GoertzelSimd<VAvx512>::multi(x, n, channels, coeff, m, s1, s2);
 }
 
 }  // namespace linedsp::detail

@@ -1,5 +1,9 @@
-// The specification of the Goertzel kernels: plain loops, no intrinsics.
+// The specification of the Goertzel kernels: plain loops, no intrinsics. See goertzel_kernels.hpp for the
+// operation order every variant repeats.
 #include "dsp/kernels/goertzel_kernels.hpp"
+
+// Bit-identical with the SIMD variants even in a -march=native build: no FMA contraction.
+#pragma GCC optimize("fp-contract=off")
 
 namespace linedsp::detail {
 
@@ -9,7 +13,7 @@ void goertzel_bank_scalar(const float* x, std::size_t n, const float* coeff, flo
     const float c = coeff[f];
     float a = s1[f], b = s2[f];
     for (std::size_t i = 0; i < n; ++i) {
-      const float s0 = x[i] + c * a - b;
+      const float s0 = (x[i] - b) + c * a;
       b = a;
       a = s0;
     }
@@ -18,21 +22,27 @@ void goertzel_bank_scalar(const float* x, std::size_t n, const float* coeff, flo
   }
 }
 
-void goertzel_multi_scalar(const float* x, std::size_t n, std::size_t channels, const float* coeff, std::size_t m,
-                           float* s1, float* s2) noexcept {
+void goertzel_multi_range_scalar(const float* x, std::size_t n, std::size_t channels, std::size_t ch_begin,
+                                 std::size_t ch_end, const float* coeff, std::size_t m, float* s1,
+                                 float* s2) noexcept {
   for (std::size_t f = 0; f < m; ++f) {
     const float c = coeff[f];
     float* a = s1 + f * channels;
     float* b = s2 + f * channels;
     for (std::size_t i = 0; i < n; ++i) {
       const float* xi = x + i * channels;
-      for (std::size_t ch = 0; ch < channels; ++ch) {
-        const float s0 = xi[ch] + c * a[ch] - b[ch];
+      for (std::size_t ch = ch_begin; ch < ch_end; ++ch) {
+        const float s0 = (xi[ch] - b[ch]) + c * a[ch];
         b[ch] = a[ch];
         a[ch] = s0;
       }
     }
   }
+}
+
+void goertzel_multi_scalar(const float* x, std::size_t n, std::size_t channels, const float* coeff, std::size_t m,
+                           float* s1, float* s2) noexcept {
+  goertzel_multi_range_scalar(x, n, channels, 0, channels, coeff, m, s1, s2);
 }
 
 }  // namespace linedsp::detail

@@ -1,16 +1,34 @@
-// sse2 Goertzel kernels.
-#include "dsp/kernels/goertzel_kernels.hpp"
+// SSE2 Goertzel kernels: 4 lanes (filters or channels), per lane the scalar specification's operations.
+#include <emmintrin.h>
+
+// Bit-identical to the scalar specification: never fuse the multiply and add.
+#pragma GCC optimize("fp-contract=off")
+
+#include "dsp/kernels/goertzel_simd.inl"
+
+namespace {
+struct VSse2 {
+  using Reg = __m128;
+  static constexpr std::size_t kWidth = 4, kBankGroup = 4, kMultiGroup = 4;
+  static Reg load(const float* p) noexcept { return _mm_loadu_ps(p); }
+  static void store(float* p, Reg v) noexcept { _mm_storeu_ps(p, v); }
+  static Reg set1(float v) noexcept { return _mm_set1_ps(v); }
+  static Reg add(Reg a, Reg b) noexcept { return _mm_add_ps(a, b); }
+  static Reg sub(Reg a, Reg b) noexcept { return _mm_sub_ps(a, b); }
+  static Reg mul(Reg a, Reg b) noexcept { return _mm_mul_ps(a, b); }
+};
+}  // namespace
 
 namespace linedsp::detail {
 
 void goertzel_bank_sse2(const float* x, std::size_t n, const float* coeff, float* s1, float* s2,
                         std::size_t m) noexcept {
-  goertzel_bank_scalar(x, n, coeff, s1, s2, m);
+  GoertzelSimd<VSse2>::bank(x, n, coeff, s1, s2, m);
 }
 
 void goertzel_multi_sse2(const float* x, std::size_t n, std::size_t channels, const float* coeff, std::size_t m,
                          float* s1, float* s2) noexcept {
-  goertzel_multi_scalar(x, n, channels, coeff, m, s1, s2);
+  GoertzelSimd<VSse2>::multi(x, n, channels, coeff, m, s1, s2);
 }
 
 }  // namespace linedsp::detail
