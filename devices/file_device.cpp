@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
@@ -46,6 +47,40 @@ std::string describe_container(int format) {
     return n.substr(0, n.find(' '));
   }
   return "unknown";
+}
+
+// When libsndfile refuses a WAV file, its reasons can be cryptic ("SF_INFO struct incomplete"): look at
+// the RIFF header ourselves and name what is wrong, or return "".
+std::string explain_wav(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return "";
+  unsigned char h[4096];
+  const std::size_t n = std::fread(h, 1, sizeof h, f);
+  std::fclose(f);
+  auto u16 = [&](std::size_t at) { return static_cast<unsigned>(h[at] | (h[at + 1] << 8)); };
+  auto u32 = [&](std::size_t at) { return static_cast<std::uint32_t>(u16(at) | (u16(at + 2) << 16)); };
+  if (n < 12 || std::memcmp(h, "RIFF", 4) != 0 || std::memcmp(h + 8, "WAVE", 4) != 0) return "";
+  for (std::size_t at = 12; at + 8 <= n;) {
+    const std::uint32_t size = u32(at + 4);
+    if (std::memcmp(h + at, "fmt ", 4) == 0) {
+      if (size < 16 || at + 24 > n) return "corrupt header: 'fmt ' chunk too short";
+      const unsigned tag = u16(at + 8), channels = u16(at + 10);
+      const std::uint32_t rate = u32(at + 12);
+      if (channels == 0) return "no channels (the header says 0)";
+      if (rate < 4000 || rate > 384000) return "sample rate " + std::to_string(rate) + " Hz is outside 4000..384000";
+      switch (tag) {
+        case 0x0001: case 0x0002: case 0x0003: case 0x0006: case 0x0007: case 0x0011: case 0x0031: case 0xFFFE:
+          return "";
+        default: {
+          char b[96];
+          std::snprintf(b, sizeof b, "unsupported encoding (WAV format tag 0x%04X)", tag);
+          return b;
+        }
+      }
+    }
+    at += 8 + size + (size & 1);
+  }
+  return "";
 }
 
 // libsndfile opens a WAV/AU whose header promises more data than the file holds and reads what is
@@ -156,6 +191,7 @@ FileDevice::FileDevice(std::string path, const FileOpenOptions& options) : path_
     if (!sf) {
       std::string why = sf_strerror(nullptr);
       while (!why.empty() && (why.back() == '.' || why.back() == '\n')) why.pop_back();
+      if (const std::string wav = explain_wav(path_); !wav.empty()) fail(wav);
       fail("cannot read audio: " + why);
     }
     auto close_and_fail = [&](const std::string& why) {

@@ -57,8 +57,9 @@ std::size_t ResamplingReader::read(std::span<std::int16_t> frames) noexcept {
   auto emit = [&](const float* src, std::size_t n) {
     for (std::size_t i = 0; i < n * channels_; ++i) {
       float v = src[i] * 32768.0f;
-      if (v > 32767.0f || v < -32768.0f) {  // resampler overshoot near full scale
-        ++clipped_;
+      if (v > 32767.0f || v < -32768.0f) {
+        // +1.0 (32768) is full scale, not beyond it; more is resampler overshoot near full scale.
+        if (v > 32768.5f || v < -32768.5f) ++clipped_;
         v = std::clamp(v, -32768.0f, 32767.0f);
       }
       frames[done * channels_ + i] = static_cast<std::int16_t>(std::lrint(v));
