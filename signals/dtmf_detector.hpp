@@ -15,15 +15,22 @@
 // of the first agreeing window (within a few ms of the tone's start); the end at the end of the last.
 //
 // process() is noexcept, allocation-free, O(samples); results do not depend on how the input is split
-// into blocks. State per channel: sizeof(DtmfDetector) bytes (printed by the benchmark).
+// into blocks (every sum runs sample by sample in a fixed order). State per channel: sizeof(DtmfDetector)
+// bytes; DtmfDetectorBank::bytes_per_channel() for the bank (both printed by the benchmark).
+//
+// DtmfDetectorBank is the density form: N channels, structure of arrays, the Goertzel recursion run
+// across channels by the dsp/ multi-channel kernel (SIMD lanes = channels). It shares the decision code
+// with DtmfDetector and produces exactly the same events per channel (tests/signals/dtmf_bank_test).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "dsp/goertzel.hpp"
 #include "signals/event.hpp"
@@ -53,6 +60,51 @@ struct DtmfEvent {
   std::uint64_t duration_samples = 0;  // end only
 };
 
+// An event of one channel of a DtmfDetectorBank.
+struct DtmfChannelEvent {
+  std::uint32_t channel = 0;
+  DtmfEvent event;
+};
+
+namespace detail {
+struct DtmfTables;  // per-rate constants shared by every channel (signals/dtmf_detector.cpp)
+
+struct DtmfThresholds {  // derived from DtmfDetectorConfig
+  float min_power = 0, normal_twist = 0, reverse_twist = 0, fraction = 0, margin = 0, max_dev = 0;
+};
+
+// Per-channel decision state: everything but the Goertzel filters and the running energy.
+struct DtmfTrack {
+  std::complex<float> prev[8] = {};  // the previous half-block's Goertzel values
+  float prev_energy = 0;
+  std::uint64_t cand_start = 0, begin = 0, last_hit_end = 0;
+  char cand = 0, current = 0;
+  std::uint8_t hits = 0, misses = 0;
+  bool have_prev = false;
+};
+
+struct DtmfDecision {
+  enum Kind : std::uint8_t { none, begin, end, end_begin } kind = none;
+  char digit = 0, next_digit = 0;
+  std::uint64_t sample = 0, duration = 0, next_sample = 0;
+};
+
+// Closes a half-block ending at sample `clock`: reads the filters s1[f * stride], s2[f * stride]
+// (f = 0..7) and zeroes them, judges the window, advances the track.
+DtmfDecision dtmf_end_half(const DtmfTables& t, const DtmfThresholds& th, DtmfTrack& track, float* s1, float* s2,
+                           std::size_t stride, float energy, std::uint64_t clock, unsigned half) noexcept;
+
+template <class Emit>
+void dtmf_emit(const DtmfDecision& d, Emit&& emit) noexcept {
+  if (d.kind == DtmfDecision::begin) emit(DtmfEvent{d.digit, true, d.sample, 0});
+  if (d.kind == DtmfDecision::end || d.kind == DtmfDecision::end_begin)
+    emit(DtmfEvent{d.digit, false, d.sample, d.duration});
+  if (d.kind == DtmfDecision::end_begin) emit(DtmfEvent{d.next_digit, true, d.next_sample, 0});
+}
+const DtmfTables& dtmf_tables(int rate) noexcept;
+DtmfThresholds dtmf_thresholds(const DtmfDetectorConfig& config);  // validates: throws naming the field
+}  // namespace detail
+
 class DtmfDetector {
  public:
   // Throws std::invalid_argument naming the field.
@@ -66,50 +118,94 @@ class DtmfDetector {
       feed(pcm.subspan(i, take));
       i += take;
       if (pos_ == half_) {
-        Decision d = end_half();
-        if (d.kind == Decision::begin) sink(DtmfEvent{d.digit, true, d.sample, 0});
-        if (d.kind == Decision::end) sink(DtmfEvent{d.digit, false, d.sample, d.duration});
-        if (d.kind == Decision::end_begin) {
-          sink(DtmfEvent{d.digit, false, d.sample, d.duration});
-          sink(DtmfEvent{d.next_digit, true, d.next_sample, 0});
-        }
+        const auto d = detail::dtmf_end_half(*t_, th_, track_, s1_, s2_, 1, energy_, clock_, half_);
+        energy_ = 0;
+        pos_ = 0;
+        detail::dtmf_emit(d, [&](const DtmfEvent& e) { sink(e); });
       }
     }
   }
   // End of stream: a digit still sounding ends at the last window that heard it.
   template <EventSink<DtmfEvent> Sink>
   void finish(Sink& sink) noexcept {
-    if (current_) sink(DtmfEvent{current_, false, begin_, last_hit_end_ - begin_});
-    current_ = 0;
+    if (track_.current) sink(DtmfEvent{track_.current, false, track_.begin, track_.last_hit_end - track_.begin});
+    track_.current = 0;
   }
   void reset() noexcept;
   std::uint64_t samples() const noexcept { return clock_; }
-  struct Tables;  // per-rate constants shared by every channel (signals/dtmf_detector.cpp)
-  char current_digit() const noexcept { return current_; }
+  char current_digit() const noexcept { return track_.current; }
 
  private:
-  struct Decision {
-    enum Kind : std::uint8_t { none, begin, end, end_begin } kind = none;
-    char digit = 0, next_digit = 0;
-    std::uint64_t sample = 0, duration = 0, next_sample = 0;
-  };
   void feed(std::span<const std::int16_t> pcm) noexcept;
-  Decision end_half() noexcept;
-  char judge(const std::complex<float>* cur) const noexcept;
 
-  // thresholds, derived from the config
-  float min_power_ = 0, normal_twist_ = 0, reverse_twist_ = 0, fraction_ = 0, margin_ = 0, max_dev_ = 0;
-  const Tables* t_;
+  detail::DtmfThresholds th_;
+  const detail::DtmfTables* t_;
+  const GoertzelKernels* k_;
   std::uint16_t half_ = 51;  // samples per half-block
   std::uint16_t pos_ = 0;    // samples into the current half-block
-  const GoertzelKernels* k_;
+  float energy_ = 0;
   float s1_[8] = {}, s2_[8] = {};
-  float energy_ = 0, prev_energy_ = 0;
-  std::complex<float> prev_[8] = {};
-  bool have_prev_ = false;
-  char cand_ = 0, current_ = 0;
-  std::uint8_t hits_ = 0, misses_ = 0;
-  std::uint64_t clock_ = 0, cand_start_ = 0, begin_ = 0, last_hit_end_ = 0;
+  std::uint64_t clock_ = 0;
+  detail::DtmfTrack track_;
+};
+
+// N channels in lock-step; input interleaved by frame (x[frame * channels + ch]).
+class DtmfDetectorBank {
+ public:
+  static constexpr std::size_t kChunkFrames = 16;  // frames converted to float per kernel call
+
+  // Allocates all state; throws std::invalid_argument naming the field (channels: 1..65536).
+  DtmfDetectorBank(const DtmfDetectorConfig& config, std::size_t channels, Isa isa = active_isa());
+
+  // Whole frames (a trailing partial frame is ignored). Events of one half-block come in channel order.
+  template <EventSink<DtmfChannelEvent> Sink>
+  void process(std::span<const std::int16_t> interleaved, Sink& sink) noexcept {
+    const std::size_t frames = interleaved.size() / n_;
+    std::size_t i = 0;
+    while (i < frames) {
+      const std::size_t take = std::min<std::size_t>({frames - i, std::size_t{half_} - pos_, kChunkFrames});
+      feed(interleaved.data() + i * n_, take);
+      i += take;
+      if (pos_ == half_) {
+        for (std::size_t ch = 0; ch < n_; ++ch) {
+          const auto d = detail::dtmf_end_half(*t_, th_, tracks_[ch], s1_.data() + ch, s2_.data() + ch, n_,
+                                               energy_[ch], clock_, half_);
+          energy_[ch] = 0;
+          if (d.kind != detail::DtmfDecision::none)
+            detail::dtmf_emit(d, [&](const DtmfEvent& e) { sink(DtmfChannelEvent{static_cast<std::uint32_t>(ch), e}); });
+        }
+        pos_ = 0;
+      }
+    }
+  }
+  template <EventSink<DtmfChannelEvent> Sink>
+  void finish(Sink& sink) noexcept {
+    for (std::size_t ch = 0; ch < n_; ++ch) {
+      auto& t = tracks_[ch];
+      if (t.current)
+        sink(DtmfChannelEvent{static_cast<std::uint32_t>(ch), DtmfEvent{t.current, false, t.begin, t.last_hit_end - t.begin}});
+      t.current = 0;
+    }
+  }
+  void reset() noexcept;
+  std::size_t channels() const noexcept { return n_; }
+  std::uint64_t samples() const noexcept { return clock_; }
+  // Heap and object bytes divided by the channel count (filters, energy, track, conversion scratch).
+  std::size_t bytes_per_channel() const noexcept;
+
+ private:
+  void feed(const std::int16_t* x, std::size_t frames) noexcept;
+
+  detail::DtmfThresholds th_;
+  const detail::DtmfTables* t_;
+  const GoertzelKernels* k_;
+  std::size_t n_;
+  std::uint16_t half_ = 51, pos_ = 0;
+  std::uint64_t clock_ = 0;
+  std::vector<float> s1_, s2_;    // [filter * channels + ch]
+  std::vector<float> energy_;     // [ch]
+  std::vector<float> scratch_;    // kChunkFrames * channels
+  std::vector<detail::DtmfTrack> tracks_;
 };
 
 }  // namespace linedsp

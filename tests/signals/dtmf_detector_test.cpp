@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <numbers>
 #include <random>
 #include <string>
@@ -278,12 +279,16 @@ TEST(DtmfDetector, ConfigErrorsNameTheField) {
 // State per channel stays within the budget.
 TEST(DtmfDetector, StateFitsIn256Bytes) { EXPECT_LE(sizeof(DtmfDetector), 256u); }
 
-// Independent source: each tone synthesised by sox (no dither), summed here.
+// Independent source: each tone synthesised by sox alone (no dither: -D) at its level (vol = peak / full
+// scale, from dsp/level.hpp's dBm0), the two added here as integers. `-r 8000` stands before `-n` too, else
+// sox synthesises at 48 kHz and resamples (a filter transient at the start). Not `synth ... sine F1 sine mix
+// F2`: measured, it does not weight the two sines equally (about 0.5 and 0.25 of full scale).
 std::vector<std::int16_t> sox_tone(double freq, double dbm0, double ms) {
   const std::string path = test::temp_dir() + "/tone.raw";
   const double gain = dbm0_to_peak(dbm0) / 32767.0;
   char cmd[512];
-  std::snprintf(cmd, sizeof cmd, "sox -D -n -r 8000 -e signed -b 16 -c 1 -L -t raw %s synth %.4f sine %.3f vol %.6f 2>/dev/null",
+  std::snprintf(cmd, sizeof cmd,
+                "sox -D -r 8000 -n -r 8000 -e signed -b 16 -c 1 -L -t raw %s synth %.4f sine %.3f vol %.6f 2>/dev/null",
                 path.c_str(), ms / 1000.0, freq, gain);
   if (std::system(cmd) != 0) return {};
   std::ifstream f(path, std::ios::binary);
@@ -296,9 +301,16 @@ std::vector<std::int16_t> sox_tone(double freq, double dbm0, double ms) {
 
 TEST(DtmfDetector, SoxGeneratedDigitsAndDeviations) {
   if (!test::have_program("sox")) GTEST_SKIP() << "sox not installed (Debian: sox)";
-  auto digit = [](char d, double dev_pct) {
-    auto a = sox_tone(low_of(d) * (1 + dev_pct / 100), -10, 50);
-    auto b = sox_tone(high_of(d) * (1 + dev_pct / 100), -8, 50);
+  std::map<std::pair<double, double>, std::vector<std::int16_t>> cache;  // one sox run per tone
+  auto tone = [&](double f, double dbm0) -> const std::vector<std::int16_t>& {
+    auto& t = cache[{f, dbm0}];
+    if (t.empty()) t = sox_tone(f, dbm0, 50);
+    return t;
+  };
+  auto digit = [&](char d, double dev_pct) {
+    const auto& a = tone(low_of(d) * (1 + dev_pct / 100), -10);
+    const auto& b = tone(high_of(d) * (1 + dev_pct / 100), -8);
+    EXPECT_EQ(a.size(), 400u) << "sox failed";
     std::vector<std::int16_t> x(400, 0);
     for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) x.push_back(static_cast<std::int16_t>(a[i] + b[i]));
     x.insert(x.end(), 480, 0);

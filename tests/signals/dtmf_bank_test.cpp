@@ -1,0 +1,183 @@
+// DtmfDetectorBank (the density form, DESIGN.md "Density path") against N separate DtmfDetector objects:
+// identical events on every channel, for every ISA this CPU runs and every block split; and the real-time
+// contract (DESIGN.md "Processors"): process() allocates nothing, for the bank and the one-channel form.
+//
+// The oracle is the one-channel detector forced to the scalar kernels (the specification); the signals put
+// many decisions near the thresholds (deviation around the 2.5 % limit, levels around the -30 dBm0 floor,
+// twist around the 9 dB limit, noise), so a lane that computed even one bit differently would show.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+#include <numbers>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dsp/level.hpp"
+#include "signals/dtmf_detector.hpp"
+#include "signals/dtmf_generator.hpp"
+#include "support/paths.hpp"
+
+// Allocation counter for the real-time test: every global operator new in this executable passes here.
+namespace {
+std::atomic<long> g_allocations{0};
+}
+// The replacements pair malloc with free, which GCC's heuristic cannot see through.
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+
+namespace linedsp {
+namespace {
+
+// One channel's test signal: digits with random deviation, level, twist, timing and noise (seeded).
+std::vector<std::int16_t> channel_signal(unsigned seed, std::size_t samples) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  const std::string keys = "0123456789*#ABCD";
+  std::vector<double> x(samples, 0.0);
+  std::size_t t = static_cast<std::size_t>(u(rng) * 400);
+  while (t < samples) {
+    const char d = keys[static_cast<std::size_t>(u(rng) * 16) % 16];
+    double lo = 0, hi = 0;
+    DtmfGenerator::frequencies(d, lo, hi);
+    const double dev = (u(rng) - 0.5) * 6.0;            // -3 .. +3 %: both sides of the 2.5 % limit
+    const double level = -34.0 + u(rng) * 30.0;          // -34 .. -4 dBm0: both sides of the -30 floor
+    const double twist = (u(rng) - 0.5) * 22.0;          // -11 .. +11 dB
+    const auto on = static_cast<std::size_t>(120 + u(rng) * 600);  // 15 .. 90 ms
+    const double a1 = dbm0_to_peak(level), a2 = dbm0_to_peak(level - twist);
+    const double p1 = u(rng) * 6.28, p2 = u(rng) * 6.28;
+    for (std::size_t i = 0; i < on && t + i < samples; ++i) {
+      const double n = static_cast<double>(i);
+      x[t + i] = a1 * std::sin(2 * std::numbers::pi * lo * (1 + dev / 100) * n / 8000 + p1) +
+                 a2 * std::sin(2 * std::numbers::pi * hi * (1 + dev / 100) * n / 8000 + p2);
+    }
+    t += on + static_cast<std::size_t>(80 + u(rng) * 600);
+  }
+  std::normal_distribution<double> g(0.0, std::sqrt(dbm0_to_power(-45.0 + 10.0 * u(rng))));
+  std::vector<std::int16_t> pcm(samples);
+  for (std::size_t i = 0; i < samples; ++i)
+    pcm[i] = static_cast<std::int16_t>(std::lround(std::clamp(x[i] + g(rng), -32768.0, 32767.0)));
+  return pcm;
+}
+
+struct Ev {
+  char digit;
+  bool begin;
+  std::uint64_t sample, duration;
+  bool operator==(const Ev&) const = default;
+};
+
+std::vector<Ev> single(const std::vector<std::int16_t>& pcm) {
+  DtmfDetector det(DtmfDetectorConfig{}, Isa::scalar);
+  std::vector<Ev> out;
+  auto sink = [&](const DtmfEvent& e) { out.push_back({e.digit, e.begin, e.sample, e.duration_samples}); };
+  det.process(pcm, sink);
+  det.finish(sink);
+  return out;
+}
+
+std::vector<std::vector<Ev>> bank(const std::vector<std::int16_t>& interleaved, std::size_t channels, Isa isa,
+                                  std::size_t block_frames) {
+  DtmfDetectorBank b(DtmfDetectorConfig{}, channels, isa);
+  std::vector<std::vector<Ev>> out(channels);
+  auto sink = [&](const DtmfChannelEvent& c) {
+    out[c.channel].push_back({c.event.digit, c.event.begin, c.event.sample, c.event.duration_samples});
+  };
+  const std::size_t frames = interleaved.size() / channels;
+  for (std::size_t f = 0; f < frames; f += block_frames) {
+    const std::size_t n = std::min(block_frames, frames - f);
+    b.process(std::span(interleaved).subspan(f * channels, n * channels), sink);
+  }
+  b.finish(sink);
+  return out;
+}
+
+TEST(DtmfDetectorBank, SameEventsAsSeparateDetectorsEveryIsaAndBlockSize) {
+  const std::size_t samples = test::kSanitizerBuild ? 8000 : 24000;  // 1 s (sanitizer build) or 3 s per channel
+  for (std::size_t channels : {1u, 3u, 16u, 37u}) {
+    std::vector<std::vector<std::int16_t>> ch(channels);
+    std::vector<std::vector<Ev>> want(channels);
+    std::size_t total_events = 0;
+    for (std::size_t c = 0; c < channels; ++c) {
+      ch[c] = channel_signal(static_cast<unsigned>(1000 * channels + c), samples);
+      want[c] = single(ch[c]);
+      total_events += want[c].size();
+    }
+    ASSERT_GT(total_events, 2 * channels) << "the signals must produce digits for the comparison to mean anything";
+    std::vector<std::int16_t> inter(samples * channels);
+    for (std::size_t f = 0; f < samples; ++f)
+      for (std::size_t c = 0; c < channels; ++c) inter[f * channels + c] = ch[c][f];
+    for (Isa isa : available_isas())
+      for (std::size_t block : {1u, 7u, 160u, 4096u}) {
+        if (channels > 16 && block == 1) continue;  // slow and adds nothing over 16 channels
+        const auto got = bank(inter, channels, isa, block);
+        for (std::size_t c = 0; c < channels; ++c)
+          EXPECT_EQ(got[c], want[c]) << channels << " channels, channel " << c << ", " << isa_name(isa) << ", block "
+                                     << block;
+      }
+  }
+}
+
+TEST(DtmfDetectorBank, ConfigErrorsNameTheField) {
+  try {
+    DtmfDetectorBank b(DtmfDetectorConfig{}, 0);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("channels"), std::string::npos);
+  }
+  DtmfDetectorConfig c;
+  c.max_deviation_pct = 9;
+  try {
+    DtmfDetectorBank b(c, 4);
+    FAIL();
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("max_deviation_pct"), std::string::npos);
+  }
+}
+
+// Issue 3 target: under 256 bytes of state per channel, printed (the benchmark prints it too).
+TEST(DtmfDetectorBank, StatePerChannelUnder256Bytes) {
+  DtmfDetectorBank b(DtmfDetectorConfig{}, 256);
+  std::printf("state per channel: DtmfDetector %zu B, DtmfDetectorBank(256 channels) %zu B\n", sizeof(DtmfDetector),
+              b.bytes_per_channel());
+  EXPECT_LE(sizeof(DtmfDetector), 256u);
+  EXPECT_LE(b.bytes_per_channel(), 256u);
+}
+
+// DESIGN.md real-time contract: process() and finish() allocate nothing (after construction), whatever
+// happens in the signal (digits begin and end during the run).
+TEST(DtmfRealTime, ProcessDoesNotAllocate) {
+  const std::size_t channels = 8;
+  std::vector<std::int16_t> inter(16000 * channels);
+  std::vector<std::int16_t> one(16000);
+  DtmfGenerator gen;
+  ASSERT_TRUE(gen.queue("1234567890"));
+  gen.generate(one);
+  for (std::size_t f = 0; f < one.size(); ++f)
+    for (std::size_t c = 0; c < channels; ++c) inter[f * channels + c] = one[f];
+  DtmfDetector det;
+  DtmfDetectorBank b(DtmfDetectorConfig{}, channels);
+  FixedEventBuffer<DtmfEvent, 64> events;
+  FixedEventBuffer<DtmfChannelEvent, 256> bank_events;
+  const long before = g_allocations.load();
+  for (std::size_t i = 0; i < one.size(); i += 160) det.process(std::span(one).subspan(i, 160), events);
+  det.finish(events);
+  for (std::size_t i = 0; i < inter.size(); i += 160 * channels)
+    b.process(std::span(inter).subspan(i, 160 * channels), bank_events);
+  b.finish(bank_events);
+  EXPECT_EQ(g_allocations.load() - before, 0);
+  EXPECT_EQ(events.size(), 20u);  // 10 digits, begin and end: the run did real work
+  EXPECT_EQ(bank_events.size(), 20u * channels);
+}
+
+}  // namespace
+}  // namespace linedsp
