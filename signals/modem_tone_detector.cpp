@@ -1,0 +1,559 @@
+// signals/modem_tone_detector.cpp — see the header.
+#include "signals/modem_tone_detector.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <stdexcept>
+#include <string>
+
+#include "dsp/goertzel.hpp"
+#include "dsp/level.hpp"
+#include "signals/kernels/modem_tone_kernels.hpp"
+
+namespace linedsp {
+
+const ModemToneKernels& modem_tone_kernels(Isa isa) noexcept {
+  static const ModemToneKernels k[] = {
+      {detail::modem_tone_dft_scalar, Isa::scalar},
+      {detail::modem_tone_dft_sse2, Isa::sse2},
+      {detail::modem_tone_dft_avx2, Isa::avx2},
+      {detail::modem_tone_dft_avx512, Isa::avx512},
+  };
+  return k[static_cast<int>(isa_supported(isa) ? isa : Isa::scalar)];
+}
+
+namespace detail {
+
+// Bins: 0 CNG 1100 Hz, 1 V.21 mark 1650 Hz, 2 V.21 space 1850 Hz, 3 ANS 2100 Hz.
+inline constexpr std::array<double, 4> kBinHz = {kCngHz, kV21MarkHz, kV21SpaceHz, kAnsHz};
+inline constexpr std::size_t kCng = 0, kMark = 1, kSpace = 2, kAns = 3;
+inline constexpr std::size_t kRows = 8;
+inline constexpr int kAmWindow = 40;  // blocks: 200 ms, 3 cycles of 15 Hz
+
+struct ModemToneTables {
+  explicit ModemToneTables(int fs) : rate(fs) {
+    constexpr double kTwoPi = 2.0 * std::numbers::pi;
+    block = static_cast<std::size_t>(fs / 200);
+    padded = (block + 15) / 16 * 16;
+    dft.assign(kRows * padded, 0.0f);
+    for (std::size_t f = 0; f < 4; ++f) {
+      const double w = kTwoPi * kBinHz[f] / fs;
+      for (std::size_t n = 0; n < block; ++n) {
+        dft[(2 * f) * padded + n] = static_cast<float>(std::cos(w * static_cast<double>(n)));
+        dft[(2 * f + 1) * padded + n] = static_cast<float>(-std::sin(w * static_cast<double>(n)));
+      }
+      r0[f] = std::polar(1.0f, static_cast<float>(std::fmod(w * static_cast<double>(block), kTwoPi)));
+    }
+    // V.21 correlators: e^{-j w n} over the common period of 1650 and 1850 Hz (160 samples at 8 kHz).
+    period = static_cast<std::size_t>(fs / 50);
+    window = static_cast<std::size_t>(std::lround(fs / kV21BitRate));
+    debounce = static_cast<std::uint32_t>(window / 4);
+    v21m.resize(period);
+    v21s.resize(period);
+    for (std::size_t n = 0; n < period; ++n) {
+      v21m[n] = std::polar(1.0f, static_cast<float>(-kTwoPi * kV21MarkHz * static_cast<double>(n) / fs));
+      v21s[n] = std::polar(1.0f, static_cast<float>(-kTwoPi * kV21SpaceHz * static_cast<double>(n) / fs));
+    }
+    for (int j = 0; j < kAmWindow; ++j)
+      am[static_cast<std::size_t>(j)] = std::polar(1.0f, static_cast<float>(-kTwoPi * kAnsamRateHz * j / 200.0));
+  }
+  std::size_t bytes() const noexcept {
+    return sizeof(*this) + dft.size() * sizeof(float) + (v21m.size() + v21s.size()) * sizeof(std::complex<float>);
+  }
+  int rate;
+  std::size_t block, padded, period, window;
+  std::uint32_t debounce;
+  std::vector<float> dft;
+  std::array<std::complex<float>, 4> r0{};
+  std::vector<std::complex<float>> v21m, v21s;
+  std::array<std::complex<float>, kAmWindow> am{};
+};
+
+namespace {
+const ModemToneTables& tables_for(int fs) {
+  static const ModemToneTables t8(8000), t16(16000);
+  return fs == 8000 ? t8 : t16;
+}
+}  // namespace
+
+}  // namespace detail
+
+namespace {
+constexpr int kMaxMiss = 2;
+constexpr std::uint32_t kV21MaxBadRuns = 3;  // failing blocks bridged inside a tone (the block holding a reversal)
+
+void require(bool ok, const char* field, const std::string& why) {
+  if (!ok) throw std::invalid_argument(std::string("ModemToneDetectorConfig.") + field + ": " + why);
+}
+}  // namespace
+
+std::size_t ModemToneDetector::shared_table_bytes(int sample_rate_hz) {
+  return detail::tables_for(sample_rate_hz == 16000 ? 16000 : 8000).bytes();
+}
+
+ModemToneDetector::ModemToneDetector(const ModemToneDetectorConfig& cfg, Isa isa) : cfg_(cfg), isa_(isa) {
+  require(cfg.sample_rate_hz == 8000 || cfg.sample_rate_hz == 16000, "sample_rate_hz", "must be 8000 or 16000");
+  require(cfg.min_level_dbm0 < 0.0 && cfg.min_level_dbm0 > -70.0, "min_level_dbm0", "must be in (-70, 0) dBm0");
+  require(cfg.min_purity > 0.0 && cfg.min_purity < 1.0, "min_purity", "must be in (0, 1)");
+  require(cfg.ans_max_offset_hz > 0.0 && cfg.ans_max_offset_hz < 45.0, "ans_max_offset_hz", "must be in (0, 45) Hz");
+  require(cfg.reversal_interval_ms >= 100 && cfg.reversal_interval_ms <= 2000, "reversal_interval_ms",
+          "must be in [100, 2000] ms");
+  require(cfg.reversal_tolerance_ms >= 0 && cfg.reversal_tolerance_ms < cfg.reversal_interval_ms / 2,
+          "reversal_tolerance_ms", "must be in [0, interval / 2)");
+  require(cfg.reversal_margin_ms >= 0.0 && cfg.reversal_margin_ms <= 50.0, "reversal_margin_ms", "must be in [0, 50]");
+  require(cfg.min_reversal_deg > 90.0 && cfg.min_reversal_deg < 180.0, "min_reversal_deg", "must be in (90, 180)");
+  require(cfg.decide_ms >= 250 && cfg.decide_ms <= 2000, "decide_ms", "must be in [250, 2000] ms");
+  require(cfg.am_min_depth > 0.0 && cfg.am_min_depth < cfg.am_max_depth && cfg.am_max_depth < 1.0, "am_min_depth",
+          "need 0 < am_min_depth < am_max_depth < 1");
+  require(cfg.cng_max_offset_hz > 0.0 && cfg.cng_max_offset_hz < 90.0, "cng_max_offset_hz", "must be in (0, 90) Hz");
+  require(cfg.cadence_tolerance >= 0.0 && cfg.cadence_tolerance < 0.5, "cadence_tolerance", "must be in [0, 0.5)");
+  require(cfg.cadence_margin_ms >= 0.0 && cfg.cadence_margin_ms <= 100.0, "cadence_margin_ms", "must be in [0, 100]");
+  require(cfg.v21_min_flags >= 1 && cfg.v21_min_flags <= 64, "v21_min_flags", "must be in [1, 64]");
+  require(cfg.v21_min_purity > 0.0 && cfg.v21_min_purity < 1.0, "v21_min_purity", "must be in (0, 1)");
+  tab_ = &detail::tables_for(cfg.sample_rate_hz);
+  dft_ = modem_tone_kernels(isa).dft;
+  isa_ = modem_tone_kernels(isa).isa;
+  block_ = tab_->block;
+  padded_ = tab_->padded;
+  fs_ = cfg.sample_rate_hz;
+  min_power_ = static_cast<float>(dbm0_to_power(cfg.min_level_dbm0));
+  reset();
+}
+
+void ModemToneDetector::reset() noexcept {
+  k_ = 0;
+  last_power_ = 0.0f;
+  ans_t_ = Track{};
+  cng_t_ = Track{};
+  ans_ = Answer{};
+  cng_ = Cng{};
+  v21_ = V21{};
+  buf_.fill(0.0f);
+  ring_.fill(0.0f);
+  fill_ = 0;
+  out_n_ = 0;
+}
+
+float ModemToneDetector::track_offset_hz(const Track& t) const noexcept {
+  return std::atan2(t.rot.imag(), t.rot.real()) * 200.0f / (2.0f * std::numbers::pi_v<float>);
+}
+
+float ModemToneDetector::level_of(const Track& t) const noexcept {
+  return t.good_blocks ? static_cast<float>(power_to_dbm0(t.power_sum / t.good_blocks)) : -99.0f;
+}
+
+// On/off and frequency of one bin. Does not shift y1/y2 except when the tone starts (the caller shifts after use).
+ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin, cf y, bool good,
+                                                      float power) noexcept {
+  if (!t.on) {
+    if (!good) return Step::off;
+    t = Track{};
+    t.on = true;
+    t.onset = k_ * block_;
+    t.last_good = k_;
+    t.y1 = y;
+    t.g1 = true;
+    t.good_blocks = 1;
+    t.power_sum = power;
+    return Step::started;
+  }
+  if (good) {
+    t.miss = 0;
+    t.last_good = k_;
+    ++t.good_blocks;
+    t.power_sum += power;
+  } else if (++t.miss > kMaxMiss) {
+    t.on = false;
+    return Step::ended;
+  }
+  if (good && t.g1) {
+    // Phase advance over one block beyond the bin's own: 2 pi (f - f_bin) N / fs. Pairs more than 90 degrees
+    // away from the running estimate (phase reversals, the block that holds one) are left out.
+    cf d = y * std::conj(t.y1) * std::conj(tab_->r0[bin]);
+    const float m = std::abs(d);
+    if (m > 0.0f) {
+      d /= m;
+      ++t.pairs;
+      if ((d * std::conj(t.rot)).real() > 0.0f) {
+        t.d_sum += d;
+        ++t.good_pairs;
+        const float a = std::abs(t.d_sum);
+        if (a > 0.0f) t.rot = t.d_sum / a;
+      }
+    }
+  }
+  return Step::on;
+}
+
+bool ModemToneDetector::frequency_ok(const Track& t, double max_offset_hz) const noexcept {
+  return t.good_pairs >= 1 && 2 * t.good_pairs >= t.pairs && std::abs(track_offset_hz(t)) <= max_offset_hz;
+}
+
+// ---- answer tones ------------------------------------------------------------------------------------------
+
+void ModemToneDetector::answer_declare(bool reversals) noexcept {
+  if (!frequency_ok(ans_t_, cfg_.ans_max_offset_hz)) {
+    ans_.rejected = true;
+    return;
+  }
+  const float depth = ans_.depth_windows ? ans_.depth_sum / static_cast<float>(ans_.depth_windows) : 0.0f;
+  const bool am = depth >= cfg_.am_min_depth && depth <= cfg_.am_max_depth;
+  ans_.kind = reversals ? (am ? ModemTone::ansam_pr : ModemTone::ans_pr) : (am ? ModemTone::ansam : ModemTone::ans);
+  ans_.declared = true;
+  ModemToneEvent e;
+  e.tone = ans_.kind;
+  e.begin = true;
+  e.sample = ans_.ev_onset;
+  e.decided_sample = now();
+  e.level_dbm0 = level_of(ans_t_);
+  e.frequency_hz = static_cast<float>(kAnsHz) + track_offset_hz(ans_t_);
+  e.am_depth = depth;
+  e.count = ans_.reversals;
+  emit(e);
+}
+
+void ModemToneDetector::answer_end() noexcept {
+  if (ans_.declared) answer_end_at((ans_t_.last_good + 1) * block_);
+  ans_ = Answer{};
+}
+
+void ModemToneDetector::answer_end_at(std::uint64_t end) noexcept {
+  {
+    ModemToneEvent e;
+    e.tone = ans_.kind;
+    e.begin = false;
+    e.sample = ans_.ev_onset;
+    e.duration_samples = end - ans_.ev_onset;
+    e.decided_sample = now();
+    e.level_dbm0 = level_of(ans_t_);
+    e.frequency_hz = static_cast<float>(kAnsHz) + track_offset_hz(ans_t_);
+    e.am_depth = ans_.depth_windows ? ans_.depth_sum / static_cast<float>(ans_.depth_windows) : 0.0f;
+    e.count = ans_.reversals;
+    emit(e);
+  }
+}
+
+void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
+  Track& t = ans_t_;
+  const bool good = power >= min_power_ && power >= cfg_.min_purity * energy;
+  const Step st = step_track(t, detail::kAns, y, good, power);
+  if (st == Step::off) return;
+  if (st == Step::ended) {
+    answer_end();
+    return;
+  }
+  if (st == Step::started) {
+    ans_ = Answer{};
+    ans_.ev_onset = t.onset;
+    ans_.last_rev = static_cast<double>(t.onset);
+    return;
+  }
+  // Phase reversal: the bin two blocks back, advanced by two blocks of the measured frequency, points the other
+  // way. The block between (k-1) holds the reversal; its projection on the phase before gives the instant.
+  bool rev = false;
+  double t_rev = 0.0;
+  if (ans_.refractory > 0) {
+    --ans_.refractory;
+  } else if (good && t.g2) {
+    const cf rr = tab_->r0[detail::kAns] * t.rot;
+    const cf q = y * std::conj(t.y2) * std::conj(rr * rr);
+    const float qm = std::abs(q);
+    const float cos_min = std::cos(static_cast<float>(cfg_.min_reversal_deg) * std::numbers::pi_v<float> / 180.0f);
+    if (qm > 0.0f && q.real() <= cos_min * qm) {
+      rev = true;
+      ans_.refractory = 2;
+      const cf u = 0.5f * (t.y2 * rr - y * std::conj(rr));  // block k-1 as it would be without the reversal
+      const float uu = std::norm(u);
+      const float p = uu > 0.0f ? (t.y1 * std::conj(u)).real() / uu : 0.0f;
+      const float alpha = std::clamp(0.5f * (1.0f + p), 0.0f, 1.0f);  // share of block k-1 before the reversal
+      t_rev = static_cast<double>((k_ - 1) * block_) + static_cast<double>(alpha) * static_cast<double>(block_);
+    }
+  }
+  // 15 Hz envelope of block k-1 (the onset block, partly empty, is skipped; the block holding a reversal is
+  // replaced by the mean of its neighbours).
+  if (k_ * block_ >= t.onset + 2 * block_) {
+    const float e = (rev || !t.g1) ? 0.5f * (std::abs(t.y2) + std::abs(y)) : std::abs(t.y1);
+    ans_.am_acc += e * tab_->am[static_cast<std::size_t>(ans_.am_n)];
+    ans_.am_sum += e;
+    if (++ans_.am_n == detail::kAmWindow) {
+      if (ans_.am_sum > 0.0f) {
+        ans_.depth_sum += 2.0f * std::abs(ans_.am_acc) / ans_.am_sum;
+        ++ans_.depth_windows;
+      }
+      ans_.am_acc = cf{};
+      ans_.am_sum = 0.0f;
+      ans_.am_n = 0;
+    }
+  }
+  if (rev) {
+    ++ans_.reversals;
+    const double interval_ms = (t_rev - ans_.last_rev) * 1000.0 / fs_;
+    const double tol = cfg_.reversal_tolerance_ms + cfg_.reversal_margin_ms + (ans_.have_rev ? 0.0 : 5.0);
+    const bool valid = std::abs(interval_ms - cfg_.reversal_interval_ms) <= tol;
+    const bool after_reversal = ans_.have_rev;
+    ans_.have_rev = true;
+    ans_.last_rev = t_rev;
+    if (valid && !ans_.rejected) {
+      if (!ans_.declared) {
+        answer_declare(true);
+      } else if (!has_phase_reversals(ans_.kind) && after_reversal) {
+        // Upgrade: the plain tone turns out to carry reversals.
+        const std::uint64_t s = now();
+        answer_end_at(s);
+        ans_.ev_onset = s;
+        answer_declare(true);
+      }
+    }
+  }
+  if (!ans_.declared && !ans_.rejected &&
+      now() - t.onset >= static_cast<std::uint64_t>(cfg_.decide_ms) * static_cast<std::uint64_t>(fs_) / 1000)
+    answer_declare(false);
+  shift(t, y, good);
+}
+
+// ---- CNG ---------------------------------------------------------------------------------------------------
+
+void ModemToneDetector::cng_end_sequence() noexcept {
+  if (!cng_.active) return;
+  ModemToneEvent e;
+  e.tone = ModemTone::cng;
+  e.begin = false;
+  e.sample = cng_.seq_onset;
+  e.duration_samples = cng_.last_end - cng_.seq_onset;
+  e.decided_sample = now();
+  e.level_dbm0 = static_cast<float>(cng_.level_sum / cng_.bursts);
+  e.frequency_hz = static_cast<float>(cng_.freq_sum / cng_.bursts);
+  e.count = cng_.bursts;
+  emit(e);
+  cng_ = Cng{};
+}
+
+void ModemToneDetector::cng_burst_end() noexcept {
+  const Track& t = cng_t_;
+  const std::uint64_t end = (t.last_good + 1) * block_;
+  const double dur_ms = static_cast<double>(end - t.onset) * 1000.0 / fs_;
+  const double tol = cfg_.cadence_tolerance, m = cfg_.cadence_margin_ms;
+  const bool valid = dur_ms >= kCngOnMs * (1.0 - tol) - m && dur_ms <= kCngOnMs * (1.0 + tol) + m &&
+                     frequency_ok(t, cfg_.cng_max_offset_hz);
+  if (!valid) {
+    cng_end_sequence();
+    return;
+  }
+  if (cng_.active) {
+    const double gap_ms = static_cast<double>(t.onset - cng_.last_end) * 1000.0 / fs_;
+    if (gap_ms >= kCngOffMs * (1.0 - tol) - m && gap_ms <= kCngOffMs * (1.0 + tol) + m) {
+      ++cng_.bursts;
+      cng_.last_end = end;
+      cng_.level_sum += level_of(t);
+      cng_.freq_sum += kCngHz + track_offset_hz(t);
+      return;
+    }
+    cng_end_sequence();
+  }
+  cng_.active = true;
+  cng_.seq_onset = t.onset;
+  cng_.last_end = end;
+  cng_.bursts = 1;
+  cng_.level_sum = level_of(t);
+  cng_.freq_sum = kCngHz + track_offset_hz(t);
+  ModemToneEvent e;
+  e.tone = ModemTone::cng;
+  e.begin = true;
+  e.sample = t.onset;
+  e.decided_sample = now();
+  e.level_dbm0 = level_of(t);
+  e.frequency_hz = static_cast<float>(cng_.freq_sum);
+  e.count = 1;
+  emit(e);
+}
+
+void ModemToneDetector::cng_block(cf y, float power, float energy) noexcept {
+  const bool good = power >= min_power_ && power >= cfg_.min_purity * energy;
+  const Step st = step_track(cng_t_, detail::kCng, y, good, power);
+  if (st == Step::ended) cng_burst_end();
+  else if (st == Step::on) shift(cng_t_, y, good);
+  if (cng_.active && !cng_t_.on) {
+    const double max_off_ms = kCngOffMs * (1.0 + cfg_.cadence_tolerance) + cfg_.cadence_margin_ms;
+    if (static_cast<double>(now() - cng_.last_end) * 1000.0 / fs_ > max_off_ms) cng_end_sequence();
+  }
+}
+
+// ---- V.21 flags --------------------------------------------------------------------------------------------
+
+void ModemToneDetector::v21_break() noexcept {
+  if (v21_.declared) {
+    const std::uint64_t half = tab_->window / 2;
+    ModemToneEvent e;
+    e.tone = ModemTone::v21_flags;
+    e.begin = false;
+    e.sample = v21_.first_start > half ? v21_.first_start - half : 0;
+    e.duration_samples = v21_.last_end - v21_.first_start;
+    e.decided_sample = now();
+    e.level_dbm0 = v21_.level_n ? static_cast<float>(power_to_dbm0(v21_.level_sum / v21_.level_n)) : -99.0f;
+    e.count = v21_.flags;
+    emit(e);
+  }
+  v21_.declared = false;
+  v21_.flags = 0;
+  v21_.have_mark = false;
+  v21_.bad = 0;
+}
+
+void ModemToneDetector::v21_run_end(int bit, std::uint64_t start, std::uint64_t end) noexcept {
+  const double bit_samples = fs_ / kV21BitRate;
+  const double len = static_cast<double>(end - start);
+  if (bit == 1) {
+    if (std::abs(len - 6.0 * bit_samples) <= 0.5 * bit_samples) {
+      v21_.have_mark = true;
+      v21_.mark_start = start;
+    } else {
+      v21_bad_run();
+    }
+    return;
+  }
+  if (v21_.have_mark && std::abs(len - 2.0 * bit_samples) <= 0.5 * bit_samples) {
+    v21_.bad = 0;
+    if (v21_.flags == 0) v21_.first_start = v21_.mark_start;
+    ++v21_.flags;
+    v21_.last_end = end;
+    v21_.have_mark = false;
+    if (!v21_.declared && v21_.flags >= static_cast<std::uint32_t>(cfg_.v21_min_flags)) {
+      v21_.declared = true;
+      const std::uint64_t half = tab_->window / 2;
+      ModemToneEvent e;
+      e.tone = ModemTone::v21_flags;
+      e.begin = true;
+      e.sample = v21_.first_start > half ? v21_.first_start - half : 0;
+      e.decided_sample = end + 1;
+      e.level_dbm0 = static_cast<float>(power_to_dbm0(v21_.level_sum / v21_.level_n));
+      e.count = v21_.flags;
+      emit(e);
+    }
+  } else {
+    v21_bad_run();
+  }
+}
+
+// A run that does not fit a flag: noise can split one run into three, so the preamble survives up to
+// kV21MaxBadRuns of them in a row; the frame after the preamble (or anything else) ends it.
+void ModemToneDetector::v21_bad_run() noexcept {
+  v21_.have_mark = false;
+  if (++v21_.bad > kV21MaxBadRuns) v21_break();
+}
+
+void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
+  const bool gate = band_power >= min_power_ && band_power >= cfg_.v21_min_purity * energy;
+  if (gate) {
+    v21_.gate_miss = 0;
+  } else if (!v21_.gated || ++v21_.gate_miss > kMaxMiss) {  // up to kMaxMiss failing blocks bridged
+    if (v21_.gated) v21_break();
+    v21_ = V21{};
+    return;
+  }
+  if (!v21_.gated) {
+    v21_ = V21{};
+    v21_.gated = true;
+  }
+  if (gate) {
+    v21_.level_sum += band_power;
+    ++v21_.level_n;
+  }
+  const auto& tab = *tab_;
+  const std::size_t w = tab.window, period = tab.period;
+  const std::uint64_t base = k_ * block_;
+  for (std::size_t i = 0; i < block_; ++i) {
+    const std::uint64_t n = base + i;
+    const float x = buf_[i];
+    const std::size_t idx = static_cast<std::size_t>(n % period);
+    if (v21_.filled == w) {
+      const float old = ring_[v21_.pos];
+      const std::size_t oidx = static_cast<std::size_t>((n - w) % period);
+      v21_.zm -= old * tab.v21m[oidx];
+      v21_.zs -= old * tab.v21s[oidx];
+    } else {
+      ++v21_.filled;
+    }
+    ring_[v21_.pos] = x;
+    if (++v21_.pos == w) v21_.pos = 0;
+    v21_.zm += x * tab.v21m[idx];
+    v21_.zs += x * tab.v21s[idx];
+    if (v21_.filled < w) continue;
+    // Decisions debounced: a change must hold for a quarter bit (noise near a transition flickers).
+    const int b = std::norm(v21_.zm) > std::norm(v21_.zs) ? 1 : 0;
+    if (b == v21_.bit) {
+      v21_.cand = -1;
+      continue;
+    }
+    if (b != v21_.cand) {
+      v21_.cand = b;
+      v21_.cand_start = n;
+      v21_.cand_n = 0;
+    }
+    if (++v21_.cand_n >= tab.debounce || v21_.bit < 0) {
+      if (v21_.bit >= 0) v21_run_end(v21_.bit, v21_.run_start, v21_.cand_start);
+      v21_.bit = b;
+      v21_.run_start = v21_.cand_start;
+      v21_.cand = -1;
+    }
+  }
+}
+
+// ---- end of stream -----------------------------------------------------------------------------------------
+
+void ModemToneDetector::close_all() noexcept {
+  out_n_ = 0;
+  if (ans_t_.on) answer_end();
+  if (cng_t_.on) {
+    cng_t_.on = false;
+    cng_burst_end();
+  }
+  cng_end_sequence();
+  v21_break();
+  // Back to the just-constructed state, keeping the events just emitted.
+  const auto saved = out_;
+  const std::size_t saved_n = out_n_;
+  reset();
+  out_ = saved;
+  out_n_ = saved_n;
+}
+
+std::size_t ModemToneDetectorBank::memory_bytes() const noexcept {
+  std::size_t b = sizeof(*this) + scratch_.capacity() * sizeof(std::int16_t);
+  for (const auto& d : det_) b += d.memory_bytes();
+  return b;
+}
+
+ModemToneDetectorBank::ModemToneDetectorBank(const ModemToneDetectorConfig& cfg, std::size_t channels, Isa isa) {
+  if (channels == 0) throw std::invalid_argument("ModemToneDetectorBank: channels must be >= 1");
+  det_.reserve(channels);
+  for (std::size_t ch = 0; ch < channels; ++ch) det_.emplace_back(cfg, isa);
+  scratch_.assign(channels * kBlockFrames, 0);
+}
+
+void ModemToneDetectorBank::reset() noexcept {
+  for (auto& d : det_) d.reset();
+}
+
+
+void ModemToneDetector::run_block() noexcept {
+  out_n_ = 0;
+  // Zero padding beyond the block is kept from construction (buf_ tail never written).
+  alignas(64) float out[detail::kRows + 1];
+  dft_(buf_.data(), padded_, tab_->dft.data(), detail::kRows, out);
+  const float n = static_cast<float>(block_);
+  const float energy = out[detail::kRows] / n;  // mean power of the block
+  last_power_ = energy;
+  cf y[4];
+  float p[4];
+  for (std::size_t f = 0; f < 4; ++f) {
+    y[f] = cf(out[2 * f], out[2 * f + 1]);
+    p[f] = 2.0f * std::norm(y[f]) / (n * n);  // mean power of a sine at this bin
+  }
+  answer_block(y[detail::kAns], p[detail::kAns], energy);
+  cng_block(y[detail::kCng], p[detail::kCng], energy);
+  v21_block(p[detail::kMark] + p[detail::kSpace], energy);
+  ++k_;
+}
+
+}  // namespace linedsp
