@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace linedsp {
 namespace {
@@ -38,10 +39,20 @@ void overlap_add(const std::int16_t* l, const std::int16_t* r, std::int16_t* o, 
   }
 }
 
+// Dot product with 8 independent partial sums (n a multiple of 8): the search is latency-bound
+// otherwise. The summation order differs from a plain loop only by float rounding.
+float dot(const float* a, const float* b, int n) noexcept {
+  std::array<float, 8> acc{};
+  for (int i = 0; i < n; i += 8)
+    for (int k = 0; k < 8; ++k) acc[static_cast<std::size_t>(k)] += a[i + k] * b[i + k];
+  return ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7]));
+}
+
 }  // namespace
 
 void G711Plc::reset() noexcept {
-  history_.fill(0);
+  ring_.fill(0);
+  write_ = 0;
   pitch_buf_.fill(0.f);
   last_quarter_.fill(0.f);
   erase_count_ = 0;
@@ -54,10 +65,14 @@ void G711Plc::reset() noexcept {
 std::size_t G711Plc::good_frame(std::span<const std::int16_t> in, std::span<std::int16_t> out) noexcept {
   const std::size_t n = std::min(in.size(), out.size()) / kFrame * kFrame;
   for (std::size_t at = 0; at < n; at += kFrame) {
-    std::array<std::int16_t, kFrame> frame;
-    std::copy_n(in.data() + at, kFrame, frame.data());  // in and out may alias
-    add_to_history(frame.data());
-    std::copy_n(frame.data(), kFrame, out.data() + at);
+    if (erase_count_ == 0) {
+      save(in.data() + at, out.data() + at);  // the common case: no copy besides the history's
+    } else {
+      std::array<std::int16_t, kFrame> frame;
+      std::copy_n(in.data() + at, kFrame, frame.data());
+      add_to_history(frame.data());
+      std::copy_n(frame.data(), kFrame, out.data() + at);
+    }
   }
   return n;
 }
@@ -87,13 +102,13 @@ void G711Plc::add_to_history(std::int16_t* s) noexcept {
     }
     erase_count_ = 0;
   }
-  save(s);
+  save(s, s);
 }
 
 void G711Plc::conceal(std::int16_t* out) noexcept {
   float* const end = pitch_buf_.data() + kHistory;
   if (erase_count_ == 0) {
-    std::copy(history_.begin(), history_.end(), pitch_buf_.begin());
+    for (std::size_t i = 0; i < kHistory; ++i) pitch_buf_[i] = ring(kHistory - i);
     pitch_ = find_pitch();
     overlap_ = pitch_ / 4;
     std::copy_n(end - overlap_, overlap_, last_quarter_.data());
@@ -104,8 +119,7 @@ void G711Plc::conceal(std::int16_t* out) noexcept {
     // (it is still inside the 3.75 ms delay, so not yet played out).
     float* const start = end - pitch_len_;
     overlap_add(last_quarter_.data(), start - overlap_, end - overlap_, overlap_);
-    for (int i = 0; i < overlap_; ++i)
-      history_[kHistory - static_cast<std::size_t>(overlap_ - i)] = clip16(*(end - overlap_ + i));
+    for (int i = 0; i < overlap_; ++i) ring(static_cast<std::size_t>(overlap_ - i)) = clip16(*(end - overlap_ + i));
     synthesize(out, kFrame);
   } else if (erase_count_ == 1 || erase_count_ == 2) {
     // Add one more period to the repeated buffer; cross-fade from the old buffer into the new.
@@ -127,7 +141,7 @@ void G711Plc::conceal(std::int16_t* out) noexcept {
     scale(out);
   }
   ++erase_count_;
-  save(out);
+  save(out, out);
 }
 
 // Appendix I pitch search: maximise the correlation of the last 20 ms with the history, normalised by
@@ -139,45 +153,40 @@ int G711Plc::find_pitch() const noexcept {
   const float* const l = end - kCorr;
   const float* const r = end - kCorr - static_cast<int>(kPitchMaxSamples);
 
-  const float* rp = r;
-  float energy = 0.f, corr = 0.f;
-  for (int i = 0; i < kCorr; i += kDecimation) {
-    energy += rp[i] * rp[i];
-    corr += rp[i] * l[i];
-  }
-  float best_corr = corr / std::sqrt(std::max(energy, kCorrelationMinPower));
+  // Coarse search on every 2nd sample: decimated copies make every lag a contiguous dot product.
+  constexpr int kCorrDec = kCorr / kDecimation;                                    // 80
+  constexpr int kSpanDec = (kCorr + static_cast<int>(kPitchMaxSamples)) / kDecimation;  // 140
+  std::array<float, kCorrDec> ld;
+  std::array<float, kSpanDec> rd;
+  for (int i = 0; i < kCorrDec; ++i) ld[static_cast<std::size_t>(i)] = l[kDecimation * i];
+  for (int i = 0; i < kSpanDec; ++i) rd[static_cast<std::size_t>(i)] = r[kDecimation * i];
+
+  float energy = dot(rd.data(), rd.data(), kCorrDec);
+  float best_corr = dot(rd.data(), ld.data(), kCorrDec) / std::sqrt(std::max(energy, kCorrelationMinPower));
   int best = 0;
-  for (int j = kDecimation; j <= kDiff; j += kDecimation) {
-    energy -= rp[0] * rp[0];
-    energy += rp[kCorr] * rp[kCorr];
-    rp += kDecimation;
-    corr = 0.f;
-    for (int i = 0; i < kCorr; i += kDecimation) corr += rp[i] * l[i];
-    corr /= std::sqrt(std::max(energy, kCorrelationMinPower));
-    if (corr >= best_corr) {
+  for (int j = 1; j <= kDiff / kDecimation; ++j) {
+    const float* rp = rd.data() + j;
+    energy -= rp[-1] * rp[-1];
+    energy += rp[kCorrDec - 1] * rp[kCorrDec - 1];
+    const float corr = dot(rp, ld.data(), kCorrDec) / std::sqrt(std::max(energy, kCorrelationMinPower));
+    if (corr >= best_corr) {  // ties go to the shorter period
       best_corr = corr;
-      best = j;
+      best = j * kDecimation;
     }
   }
 
+  // Fine search on every sample around the coarse best.
   const int lo = std::max(best - (kDecimation - 1), 0);
   const int hi = std::min(best + (kDecimation - 1), kDiff);
-  rp = r + lo;
-  energy = 0.f;
-  corr = 0.f;
-  for (int i = 0; i < kCorr; ++i) {
-    energy += rp[i] * rp[i];
-    corr += rp[i] * l[i];
-  }
-  best_corr = corr / std::sqrt(std::max(energy, kCorrelationMinPower));
+  const float* rp = r + lo;
+  energy = dot(rp, rp, kCorr);
+  best_corr = dot(rp, l, kCorr) / std::sqrt(std::max(energy, kCorrelationMinPower));
   best = lo;
   for (int j = lo + 1; j <= hi; ++j) {
     energy -= rp[0] * rp[0];
     energy += rp[kCorr] * rp[kCorr];
     ++rp;
-    corr = 0.f;
-    for (int i = 0; i < kCorr; ++i) corr += rp[i] * l[i];
-    corr /= std::sqrt(std::max(energy, kCorrelationMinPower));
+    const float corr = dot(rp, l, kCorr) / std::sqrt(std::max(energy, kCorrelationMinPower));
     if (corr > best_corr) {
       best_corr = corr;
       best = j;
@@ -209,11 +218,19 @@ void G711Plc::scale(std::int16_t* out) const noexcept {
   }
 }
 
-// Shift the frame into the history and hand back the frame delayed by 3.75 ms.
-void G711Plc::save(std::int16_t* s) noexcept {
-  std::copy(history_.begin() + kFrame, history_.end(), history_.begin());
-  std::copy_n(s, kFrame, history_.end() - kFrame);
-  std::copy_n(history_.end() - kFrame - kOverlapMax, kFrame, s);
+// Append the frame to the history and hand back the frame delayed by 3.75 ms. The frame is read
+// before the output is written, so in and out may be the same buffer.
+void G711Plc::save(const std::int16_t* in, std::int16_t* out) noexcept {
+  constexpr std::size_t kMask = kRing - 1;
+  std::size_t at = write_ & kMask;  // a frame is shorter than the ring: each copy wraps at most once
+  std::size_t first = std::min(kFrame, kRing - at);
+  std::memcpy(ring_.data() + at, in, first * sizeof(std::int16_t));
+  std::memcpy(ring_.data(), in + first, (kFrame - first) * sizeof(std::int16_t));
+  write_ += kFrame;
+  at = (write_ - kFrame - kOverlapMax) & kMask;
+  first = std::min(kFrame, kRing - at);
+  std::memcpy(out, ring_.data() + at, first * sizeof(std::int16_t));
+  std::memcpy(out + first, ring_.data(), (kFrame - first) * sizeof(std::int16_t));
 }
 
 }  // namespace linedsp

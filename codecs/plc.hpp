@@ -17,7 +17,7 @@
 // API shape: the Appendix's reference code has addtohistory(frame) and dofe(frame) on 10 ms frames; here
 // good_frame/lost_frame take any whole number of 10 ms frames (so a 20 ms packet is one call) and give
 // identical results however the frames are grouped. Output is the delayed stream: out[n] = in[n - 30]
-// while no frame is lost. State is fixed size (sizeof(G711Plc) is the per-channel cost, about 2.5 kB).
+// while no frame is lost. State is fixed size (sizeof(G711Plc) is the per-channel cost, about 2.7 kB).
 #pragma once
 
 #include <array>
@@ -64,9 +64,16 @@ class G711Plc {
   int find_pitch() const noexcept;
   void synthesize(std::int16_t* out, std::size_t n) noexcept;
   void scale(std::int16_t* out) const noexcept;
-  void save(std::int16_t* frame) noexcept;
+  void save(const std::int16_t* in, std::int16_t* out) noexcept;
 
-  std::array<std::int16_t, kHistory> history_{};
+  // The history is a ring (power-of-two size) so a good frame costs two 80-sample copies, not a shift
+  // of the whole 48.75 ms history; write_ counts samples written (the ring index is write_ & mask).
+  static constexpr std::size_t kRing = 512;
+  static_assert(kRing >= kHistory + kFrameSamples);
+  std::int16_t& ring(std::size_t back) noexcept { return ring_[(write_ - back) & (kRing - 1)]; }
+
+  std::array<std::int16_t, kRing> ring_{};
+  std::size_t write_ = 0;
   std::array<float, kHistory> pitch_buf_{};
   std::array<float, kOverlapMax> last_quarter_{};
   int erase_count_ = 0;
