@@ -91,6 +91,8 @@ struct ProgressPlan {
   std::vector<std::uint8_t> grows;  // [a * nsigs + b]: class b's frequencies include class a's (b extends a)
   std::vector<CTone> tones;
   const ProgressKernels* k = nullptr;
+  double min_power = 0;              // cfg.min_level_dbm0 as mean power
+  std::vector<std::uint8_t> need40;  // per filter: used by a close signature (40 ms bins, 5 ms envelope)
 };
 
 struct RunInfo {
@@ -114,6 +116,7 @@ struct Matcher {
 struct ProgressChannel {
   std::vector<float> buf;  // one block (single-channel form)
   std::size_t fill = 0;
+  std::int64_t esum = 0, esq = 0;  // sample sum and sum of squares of the block so far
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
   std::vector<float> env;                          // m * 2 * kSub: 5 ms magnitudes, previous block then this
@@ -143,6 +146,7 @@ struct ProgressChannel {
     passed_prev.assign(nsigs, 0);
     buf.assign(n, 0.0f);
     fill = 0;
+    esum = esq = 0;
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
@@ -174,6 +178,11 @@ struct ProgressChannel {
 };
 
 namespace {
+
+// Plain complex product (std::complex's operator* calls __mulsc3 for its NaN/inf rules without -ffast-math).
+inline std::complex<float> cmul(std::complex<float> a, std::complex<float> b) noexcept {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
 
 double wrap_pi(double a) {
   while (a > std::numbers::pi) a -= 2 * std::numbers::pi;
@@ -382,6 +391,12 @@ void compile(ProgressPlan& p, Isa isa) {
     p.adv[f] = w * static_cast<double>(p.n);
   }
   p.k = &progress_kernels(isa);
+  p.min_power = dbm0_to_power(cfg.min_level_dbm0);
+  p.need40.assign(p.m, 0);
+  for (const auto& sg : p.sigs)
+    if (sg.close)
+      for (std::size_t ci = 0; ci < sg.ncomp; ++ci)
+        for (std::size_t a = 0; a < sg.comps[ci].nalt; ++a) p.need40[sg.comps[ci].alt[a]] = 1;
 }
 
 struct Emitter {
@@ -399,17 +414,22 @@ class Engine {
     const std::size_t m = p_.m;
     for (std::size_t f = 0; f < m; ++f) {
       std::complex<float> x{};
+      const bool n40 = p_.need40[f];
       float* env = c_.env.data() + f * 2 * kSub;
       for (std::size_t j = 0; j < kSub; ++j) {
         const float a = s1[f * fstride + j * jstride], b = s2[f * fstride + j * jstride];
         const std::complex<float> g(a - b * p_.cos_w[f], b * p_.sin_w[f]);
-        x += g * p_.rot_sub[f * kSub + j];
-        env[j] = env[kSub + j];
-        env[kSub + j] = std::abs(g);
+        x += cmul(g, p_.rot_sub[f * kSub + j]);
+        if (n40) {
+          env[j] = env[kSub + j];
+          env[kSub + j] = std::sqrt(std::norm(g));
+        }
       }
       c_.cur_x[f] = x;
-      c_.prev_x40[f] = c_.x40[f];
-      c_.x40[f] = c_.prev_x[f] + p_.rot_n[f] * x;
+      if (n40) {
+        c_.prev_x40[f] = c_.x40[f];
+        c_.x40[f] = c_.prev_x[f] + cmul(p_.rot_n[f], x);
+      }
     }
     const std::uint64_t j = c_.block_index;
     // Evaluate signatures on this block (needs the previous one).
@@ -462,77 +482,79 @@ class Engine {
     double best_purity = 0;
     for (std::size_t si = 0; si < p_.sigs.size(); ++si) {
       const Signature& s = p_.sigs[si];
-      double purity = 0, pw = 0, max_level = -200, fbest = 0;
-      double lv[kMaxComps];
+      // Cheap screen first (powers only): purity and the level floor. Speech, music and noise stop here.
+      double purity = 0, pw = 0;
+      double cp[kMaxComps];
+      std::size_t fi[kMaxComps];
       bool ok = true;
       for (std::size_t ci = 0; ci < s.ncomp && ok; ++ci) {
         const Comp& c = s.comps[ci];
-        double best_ratio = -1, best_pow = 0, best_f = 0;
-        bool fok = false;
+        double best_ratio = -1, best_pow = 0;
+        std::size_t best_f = c.alt[0];
         for (std::size_t a = 0; a < c.nalt; ++a) {
           const std::size_t f = c.alt[a];
-          const std::complex<float> xk = c_.cur_x[f];
-          const double pk = std::norm(xk);
           double ratio, pwr;
           if (s.close) {
-            const std::complex<float> x40 = c_.x40[f];
-            ratio = std::norm(x40) / (n * e40);
-            pwr = std::norm(x40) / (2 * n * n);
+            const double p40 = std::norm(c_.x40[f]);
+            ratio = p40 / (n * e40);
+            pwr = p40 / (2 * n * n);
           } else {
+            const double pk = std::norm(c_.cur_x[f]);
             ratio = 2 * pk / (n * energy);
             pwr = 2 * pk / (n * n);
           }
-          if (ratio <= best_ratio) continue;
-          double meas = p_.freq[f];
-          bool this_ok = true;
-          if (!s.close || c.check_phase) {
-            // Phase advance over one block: of the 20 ms bins, or of the 40 ms bins (hop 20 ms) for close
-            // components, whose 40 ms bins are orthogonal at the nominal spacing.
-            const std::complex<float> cur = s.close ? c_.x40[f] : xk;
-            const std::complex<float> prv = s.close ? c_.prev_x40[f] : c_.prev_x[f];
-            const double pp = std::norm(prv);
-            if (pp >= 0.1 * std::norm(cur)) {
-              const double d = wrap_pi(std::arg(cur * std::conj(prv)) - p_.adv[f]);
-              meas = p_.freq[f] + d * p_.rate / (2 * std::numbers::pi * n);
-              this_ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
-              if (s.sit) this_ok = this_ok && std::abs(meas - c.nominal_hz) <= 1.5 * kSitAltHz + kSitAltTolHz;
-              else this_ok = this_ok && std::abs(meas - c.nominal_hz) <= c.tol_hz;
-            }
+          if (ratio > best_ratio) {
+            best_ratio = ratio;
+            best_pow = pwr;
+            best_f = f;
           }
-          best_ratio = ratio;
-          best_pow = pwr;
-          best_f = meas;
-          fok = this_ok;
         }
-        if (!fok) {
-          ok = false;
-          break;
-        }
+        if (best_pow < p_.min_power) ok = false;
         purity += best_ratio;
         pw += best_pow;
-        lv[ci] = power_to_dbm0(best_pow);
-        if (lv[ci] < p_.cfg.min_level_dbm0) ok = false;
-        if (lv[ci] > max_level) {
-          max_level = lv[ci];
-          fbest = best_f;
-        }
+        cp[ci] = best_pow;
+        fi[ci] = best_f;
       }
       if (!ok) continue;
       const double need = s.close ? p_.cfg.min_purity - 0.1 : p_.cfg.min_purity;
       if (purity < need) continue;
+      // Frequencies: phase advance over one block, of the 20 ms bins, or of the 40 ms bins (hop 20 ms) for close
+      // components, whose 40 ms bins are orthogonal at the nominal spacing.
+      double meas_best = 0, pmax = -1;
+      for (std::size_t ci = 0; ci < s.ncomp && ok; ++ci) {
+        const Comp& c = s.comps[ci];
+        const std::size_t f = fi[ci];
+        double meas = p_.freq[f];
+        if (!s.close || c.check_phase) {
+          const std::complex<float> cur = s.close ? c_.x40[f] : c_.cur_x[f];
+          const std::complex<float> prv = s.close ? c_.prev_x40[f] : c_.prev_x[f];
+          if (std::norm(prv) >= 0.1 * std::norm(cur)) {
+            const double d = wrap_pi(std::arg(cmul(cur, std::conj(prv))) - p_.adv[f]);
+            meas = p_.freq[f] + d * p_.rate / (2 * std::numbers::pi * n);
+            ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
+            if (s.sit) ok = ok && std::abs(meas - c.nominal_hz) <= 1.5 * kSitAltHz + kSitAltTolHz;
+            else ok = ok && std::abs(meas - c.nominal_hz) <= c.tol_hz;
+          }
+        }
+        if (cp[ci] > pmax) {
+          pmax = cp[ci];
+          meas_best = meas;
+        }
+      }
+      if (!ok) continue;
       if (s.close) {  // two tones 25-45 Hz apart beat, an AM tone is modulated: a single tone between is neither
         const float* env = c_.env.data() + s.comps[0].alt[0] * 2 * kSub;
         const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
         if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
       }
       for (std::size_t ci = 1; ci < s.ncomp && ok; ++ci) {
-        const double d = (lv[ci] - lv[0]) - (s.comps[ci].level_dbm0 - s.comps[0].level_dbm0);
+        const double d = 10 * std::log10(cp[ci] / cp[0]) - (s.comps[ci].level_dbm0 - s.comps[0].level_dbm0);
         if (std::abs(d) > p_.cfg.max_twist_db) ok = false;
       }
       if (!ok) continue;
       // Two tones either side of an AM carrier (413+438 Hz against 425x24) fill the carrier bin no more than the
       // sideband bins; a real AM tone's carrier (depth <= 1) is 6 dB above each sideband.
-      if (s.am_carrier && lv[1] - std::max(lv[0], lv[2]) < 3.0) continue;
+      if (s.am_carrier && cp[1] < 2.0 * std::max(cp[0], cp[2])) continue;
       c_.passed[si] = 1;
       // Best: most components, then purest; but the previous block's signature, while it passes, is replaced only
       // by one with more components that passed on the previous block too (no flip-flop between overlapping
@@ -545,8 +567,8 @@ class Engine {
         best_purity = purity;
         label = static_cast<int>(si);
         power = static_cast<float>(pw);
-        freq = static_cast<float>(fbest);
-        level = static_cast<float>(max_level);
+        freq = static_cast<float>(meas_best);
+        level = static_cast<float>(power_to_dbm0(pmax));
       }
     }
   }
@@ -802,15 +824,15 @@ class Engine {
   Emitter emit_;
 };
 
-double block_energy(const float* x, std::size_t n, std::size_t stride) {
-  double s = 0, s2 = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double v = x[i * stride];
-    s += v;
-    s2 += v * v;
-  }
-  return std::max(0.0, s2 - s * s / static_cast<double>(n));
+}  // namespace
+
+// DC-removed block energy from exact integer sums.
+double energy_from_sums(std::int64_t sum, std::int64_t sq, std::size_t n) {
+  const double s = static_cast<double>(sum);
+  return std::max(0.0, static_cast<double>(sq) - s * s / static_cast<double>(n));
 }
+
+namespace {
 
 }  // namespace
 }  // namespace detail
@@ -844,7 +866,16 @@ std::size_t ProgressDetector::bytes_per_channel() const noexcept {
 std::size_t ProgressDetector::feed(std::span<const std::int16_t> pcm) noexcept {
   auto& c = *ch_;
   const std::size_t take = std::min(pcm.size(), plan_->n - c.fill);
-  for (std::size_t i = 0; i < take; ++i) c.buf[c.fill + i] = static_cast<float>(pcm[i]);
+  // Energy sums in exact integer arithmetic (so both detector forms agree whatever the order).
+  std::int64_t s = 0, q = 0;
+  for (std::size_t i = 0; i < take; ++i) {
+    const std::int32_t v = pcm[i];
+    c.buf[c.fill + i] = static_cast<float>(v);
+    s += v;
+    q += v * v;
+  }
+  c.esum += s;
+  c.esq += q;
   c.fill += take;
   return take;
 }
@@ -855,7 +886,8 @@ void ProgressDetector::block(void* ctx, Emit emit) noexcept {
   const auto& p = *plan_;
   auto& c = *ch_;
   p.k->single(c.buf.data(), p.sub_len, detail::kSub, p.coeff.data(), p.m16, s1_.data(), s2_.data());
-  const double e = detail::block_energy(c.buf.data(), p.n, 1);
+  const double e = detail::energy_from_sums(c.esum, c.esq, p.n);
+  c.esum = c.esq = 0;
   detail::Engine eng(p, c, detail::Emitter{ctx, emit});
   eng.block(s1_.data(), s2_.data(), 1, p.m16, e);
   c.fill = 0;
@@ -905,7 +937,12 @@ std::size_t ProgressDetectorBank::feed(std::span<const std::int16_t> in) noexcep
   for (std::size_t f = 0; f < frames; ++f) {
     float* dst = x_.data() + (fill_ + f) * npad_;
     const std::int16_t* src = in.data() + f * n_;
-    for (std::size_t ch = 0; ch < n_; ++ch) dst[ch] = static_cast<float>(src[ch]);
+    for (std::size_t ch = 0; ch < n_; ++ch) {
+      const std::int32_t v = src[ch];
+      dst[ch] = static_cast<float>(v);
+      chans_[ch].esum += v;
+      chans_[ch].esq += v * v;
+    }
   }
   fill_ += frames;
   return frames == 0 ? in.size() : frames * n_;  // a partial frame is dropped (caller error)
@@ -923,7 +960,8 @@ void ProgressDetectorBank::block(void* ctx, Emit emit) noexcept {
   };
   for (std::size_t ch = 0; ch < n_; ++ch) {
     Ctx cc{ctx, emit, static_cast<std::uint32_t>(ch)};
-    const double e = detail::block_energy(x_.data() + ch, p.n, npad_);
+    const double e = detail::energy_from_sums(chans_[ch].esum, chans_[ch].esq, p.n);
+    chans_[ch].esum = chans_[ch].esq = 0;
     detail::Engine eng(p, chans_[ch],
                        detail::Emitter{&cc, [](void* q, const ProgressEvent& ev) {
                                          auto* c = static_cast<Ctx*>(q);
