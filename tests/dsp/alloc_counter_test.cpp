@@ -1,6 +1,6 @@
 // tests/support/alloc_counter.hpp counts what it claims (a counter that cannot see an allocation would make
 // every "zero allocations" test vacuous), and the real-time contract of DESIGN.md "Processors" for the
-// Goertzel banks: process() on every ISA allocates nothing.
+// Goertzel banks, biquad, DC blocker, level meter and FFT: processing allocates nothing.
 #include <gtest/gtest.h>
 #include <kiss_fftr.h>
 
@@ -13,7 +13,11 @@
 #include <thread>
 #include <vector>
 
+#include "dsp/biquad.hpp"
+#include "dsp/dc_blocker.hpp"
+#include "dsp/fft.hpp"
 #include "dsp/goertzel.hpp"
+#include "dsp/level_meter.hpp"
 #include "support/alloc_counter.hpp"
 
 LINEDSP_COUNT_ALLOCATIONS();
@@ -127,6 +131,37 @@ TEST(GoertzelRealtime, BanksProcessWithoutAllocating) {
     const std::size_t n = AllocationCounter::end();
     EXPECT_EQ(n, 0u) << isa_name(isa);
   }
+}
+
+// The same contract for the other dsp/ pieces (constructed first; only processing is counted).
+TEST(DspRealtime, BiquadDcBlockerLevelMeterFftProcessWithoutAllocating) {
+  std::vector<float> x(4096), y(4096);
+  std::vector<std::int16_t> pcm(4096), pcm_out(4096);
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    x[i] = float((i * 7919) % 20000) - 10000.0f;
+    pcm[i] = static_cast<std::int16_t>(x[i]);
+  }
+  Biquad bq(BiquadConfig{});
+  DcBlocker dc;
+  LevelMeter meter;
+  RealFft fft(256);
+  std::vector<std::complex<float>> spec(fft.bins());
+  AllocationCounter::begin();
+  for (std::size_t block : {1u, 7u, 160u, 4096u}) {
+    bq.process(std::span(x).first(block), std::span(y).first(block));
+    dc.process(std::span(x).first(block), std::span(y).first(block));
+    dc.process(std::span(pcm).first(block), std::span(pcm_out).first(block));
+    meter.process(std::span(pcm).first(block));
+  }
+  fft.forward(std::span(x).first(256), spec);
+  fft.inverse(spec, std::span(y).first(256));
+  const double level = meter.level_dbm0();
+  bq.reset();
+  dc.reset();
+  meter.reset();
+  const std::size_t n = AllocationCounter::end();
+  EXPECT_EQ(n, 0u);
+  EXPECT_GT(level, -20.0);
 }
 
 }  // namespace
