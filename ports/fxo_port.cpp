@@ -1,0 +1,281 @@
+// ports/fxo_port.cpp — see fxo_port.hpp.
+#include "ports/fxo_port.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "dsp/level.hpp"
+
+namespace linedsp {
+
+FxoPortConfig FxoPortConfig::for_country(const TonePlan& plan) {
+  FxoPortConfig c;
+  const bool nanp = plan.country == "us" || plan.country == "ca";
+  c.cid.modem = nanp ? FskModem::bell202 : FskModem::v23;
+  return c;
+}
+
+FxoPort::FxoPort(const TonePlan& plan, LineDevice& line, const FxoPortConfig& cfg)
+    : cfg_(cfg),
+      line_(line),
+      dtmf_(cfg.dtmf),
+      progress_(plan, cfg.progress),
+      ring_(plan, cfg.ring),
+      cid_(cfg.cid),
+      modem_rx_(cfg.modem),
+      modem_tx_(cfg.modem),
+      ec_(cfg.echo) {
+  if (cfg.answer_after_rings < 0 || cfg.answer_after_rings > 20)
+    throw std::invalid_argument("FxoPortConfig.answer_after_rings: must be in 0..20");
+  if (cfg.ring_timeout_ms < 1000) throw std::invalid_argument("FxoPortConfig.ring_timeout_ms: must be >= 1000");
+  if (cfg.dial_tone_timeout_ms <= 0) throw std::invalid_argument("FxoPortConfig.dial_tone_timeout_ms: must be > 0");
+  if (cfg.dial_delay_ms < 0) throw std::invalid_argument("FxoPortConfig.dial_delay_ms: must be >= 0");
+  if (cfg.min_loop_drop_ms <= 0) throw std::invalid_argument("FxoPortConfig.min_loop_drop_ms: must be > 0");
+  if (cfg.silence_timeout_ms < 0) throw std::invalid_argument("FxoPortConfig.silence_timeout_ms: must be >= 0");
+  if (cfg.progress.sample_rate_hz != 8000 || cfg.ring.sample_rate_hz != 8000 || cfg.cid.sample_rate_hz != 8000 ||
+      cfg.echo.sample_rate_hz != 8000 || cfg.modem.sample_rate_hz != 8000 || cfg.dtmf.sample_rate_hz != 8000)
+    throw std::invalid_argument("FxoPortConfig: sample_rate_hz: ports run at 8000 Hz");
+  disabler_.bypass_on_cng = cfg.bypass_echo_on_cng;
+  silence_power_ = static_cast<float>(dbm0_to_power(cfg.silence_dbm0));
+}
+
+void FxoPort::reset() noexcept {
+  dtmf_.reset();
+  progress_.reset();
+  ring_.reset();
+  cid_.reset();
+  modem_rx_.reset();
+  modem_tx_.reset();
+  ec_.reset();
+  disabler_.enable();
+  ec_.follow(disabler_);
+  events_.clear();
+  state_ = State::idle;
+  now_ = deadline_ = last_ring_ = drop_at_ = silent_since_ = 0;
+  rings_ = 0;
+  off_hook_ = dropped_ = ringback_ = digits_queued_ = false;
+  nnumber_ = 0;
+}
+
+void FxoPort::emit(PortEventKind k, std::uint64_t at, int value) noexcept {
+  PortEvent e;
+  e.kind = k;
+  e.sample = at;
+  e.value = value;
+  events_(e);
+}
+
+void FxoPort::to_idle() noexcept {
+  if (off_hook_) line_.on_hook();
+  off_hook_ = false;
+  dtmf_.reset();
+  progress_.reset();
+  disabler_.enable();
+  ec_.follow(disabler_);
+  state_ = State::idle;
+  rings_ = 0;
+  dropped_ = ringback_ = digits_queued_ = false;
+  emit(PortEventKind::released, now_);
+}
+
+void FxoPort::disconnect(DisconnectReason r, std::uint64_t at) noexcept {
+  emit(PortEventKind::disconnect, at, static_cast<int>(r));
+  to_idle();
+}
+
+bool FxoPort::dial(std::string_view number) noexcept {
+  if (state_ != State::idle || number.size() > number_.size()) return false;
+  for (char c : number) {
+    double lo = 0, hi = 0;
+    if (!DtmfGenerator::frequencies(c, lo, hi)) return false;
+  }
+  std::copy(number.begin(), number.end(), number_.begin());
+  nnumber_ = number.size();
+  line_.off_hook();
+  off_hook_ = true;
+  progress_.reset();
+  state_ = State::seizing;
+  deadline_ = now_ + ms(cfg_.dial_tone_timeout_ms);
+  emit(PortEventKind::seized, now_);
+  return true;
+}
+
+bool FxoPort::answer() noexcept {
+  if (state_ != State::ringing) return false;
+  line_.off_hook();
+  off_hook_ = true;
+  progress_.reset();
+  state_ = State::connected;
+  silent_since_ = now_;
+  emit(PortEventKind::answered, now_);
+  return true;
+}
+
+void FxoPort::hang_up() noexcept {
+  if (state_ == State::idle) return;
+  to_idle();
+}
+
+void FxoPort::on_line_event(const LineEvent& e) noexcept {
+  auto on_ring = [&](const RingEvent& r) {
+    if (r.type == RingEvent::Type::burst_end) {
+      ++rings_;
+      emit(PortEventKind::ring, r.sample, rings_);
+      if (cfg_.answer_after_rings > 0 && rings_ >= cfg_.answer_after_rings && state_ == State::ringing) answer();
+    } else if (r.type == RingEvent::Type::cycle) {
+      emit(PortEventKind::ring_cadence, r.sample, r.pattern);
+    }
+  };
+  switch (e.kind) {
+    case LineEventKind::ring_begin:
+    case LineEventKind::ring_end:
+      if (state_ == State::idle && e.kind == LineEventKind::ring_begin) {
+        state_ = State::ringing;
+        rings_ = 0;
+      }
+      last_ring_ = e.frame;
+      if (state_ == State::ringing) ring_.on_line_event(e, on_ring);
+      break;
+    case LineEventKind::polarity:
+      if (state_ == State::waiting) {
+        emit(PortEventKind::far_answer, e.frame, 1);
+        state_ = State::connected;
+        silent_since_ = e.frame;
+      } else if (state_ == State::connected && cfg_.disconnect_on_polarity) {
+        disconnect(DisconnectReason::polarity, e.frame);
+      }
+      break;
+    case LineEventKind::loop_drop:
+      if (off_hook_) {
+        dropped_ = true;
+        drop_at_ = e.frame;
+      }
+      break;
+    case LineEventKind::loop_restore:
+      dropped_ = false;
+      break;
+    default:
+      break;
+  }
+}
+
+void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
+                  std::span<std::int16_t> voip_out) noexcept {
+  const std::size_t n = rx.size();
+  // Timers.
+  if (dropped_ && off_hook_ && now_ >= drop_at_ + ms(cfg_.min_loop_drop_ms) && state_ != State::idle &&
+      state_ != State::ringing) {
+    disconnect(DisconnectReason::loop_drop, drop_at_);
+  }
+  if (state_ == State::ringing) {
+    auto on_ring = [&](const RingEvent& r) {
+      if (r.type == RingEvent::Type::cycle) emit(PortEventKind::ring_cadence, r.sample, r.pattern);
+    };
+    ring_.advance_to(now_, on_ring);
+    if (now_ >= last_ring_ + ms(cfg_.ring_timeout_ms)) {
+      ring_.reset();
+      state_ = State::idle;
+      rings_ = 0;
+      emit(PortEventKind::released, now_);
+    }
+  }
+  if (state_ == State::seizing && now_ >= deadline_) {
+    emit(PortEventKind::no_dial_tone, now_);
+    to_idle();
+  }
+  if (state_ == State::dialling && !digits_queued_ && now_ >= deadline_) {
+    dtmf_.queue(std::string_view(number_.data(), nnumber_));
+    digits_queued_ = true;
+  }
+
+  // Transmit.
+  std::fill(tx.begin(), tx.end(), std::int16_t{0});
+  if (state_ == State::dialling && digits_queued_) {
+    dtmf_.generate(tx);
+    if (dtmf_.idle()) {
+      PortEvent e;
+      e.kind = PortEventKind::dialled;
+      e.sample = now_ + n;
+      e.number = std::string_view(number_.data(), nnumber_);
+      events_(e);
+      state_ = State::waiting;
+      progress_.reset();
+    }
+  } else if (state_ == State::connected) {
+    std::copy(voip_in.begin(), voip_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, voip_in.size())), tx.begin());
+  }
+
+  // Caller ID while the line is on-hook (between the rings).
+  if (state_ == State::idle || state_ == State::ringing) {
+    auto on_cid = [&](const CallerIdEvent& c) {
+      if (c.begin) return;
+      PortEvent e;
+      e.kind = PortEventKind::cid_received;
+      e.sample = c.sample;
+      e.value = static_cast<int>(c.status);
+      e.number = c.message.number.view();
+      e.name = c.message.name.view();
+      events_(e);
+    };
+    cid_.process(rx, on_cid);
+  }
+
+  // Call progress while off-hook.
+  if (off_hook_) {
+    auto on_tone = [&](const ProgressEvent& p) {
+      if (state_ == State::seizing && p.begin && p.kind == ToneKind::dial) {
+        emit(PortEventKind::dial_tone_detected, p.confirmed_sample);
+        state_ = State::dialling;
+        deadline_ = now_ + n + ms(cfg_.dial_delay_ms);
+        digits_queued_ = false;
+        return;
+      }
+      if (state_ == State::waiting && p.kind == ToneKind::ringback) {
+        emit(PortEventKind::ringback, p.begin ? p.confirmed_sample : p.sample, p.begin ? 1 : 0);
+        ringback_ = p.begin;
+        if (!p.begin && cfg_.answer_on_ringback_end) {
+          emit(PortEventKind::far_answer, p.sample, 2);
+          state_ = State::connected;
+          silent_since_ = now_;
+        }
+        return;
+      }
+      if (p.begin && (p.kind == ToneKind::busy || p.kind == ToneKind::congestion) &&
+          (state_ == State::waiting || (state_ == State::connected && cfg_.disconnect_on_busy))) {
+        emit(PortEventKind::busy, p.confirmed_sample, static_cast<int>(p.kind));
+        disconnect(DisconnectReason::busy_tone, p.confirmed_sample);
+      }
+    };
+    progress_.process(rx, on_tone);
+  }
+
+  // Tone disabler and canceller.
+  auto on_modem = [&](const ModemToneEvent& me) {
+    PortEvent e;
+    e.kind = PortEventKind::modem_tone;
+    e.sample = me.sample;
+    e.value = static_cast<int>(me.tone);
+    e.begin = me.begin;
+    events_(e);
+    if (me.begin && disabler_.on_tone(me.tone)) {
+      ec_.follow(disabler_);
+      emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
+    }
+  };
+  if (off_hook_) {
+    modem_rx_.process(rx, on_modem);
+    modem_tx_.process(std::span<const std::int16_t>(tx.data(), n), on_modem);
+  }
+  ec_.process(std::span<const std::int16_t>(tx.data(), n), rx, voip_out);
+
+  // Silence supervision.
+  if (state_ == State::connected && cfg_.silence_timeout_ms > 0) {
+    double p = 0;
+    for (std::size_t i = 0; i < n; ++i) p += static_cast<double>(voip_out[i]) * voip_out[i];
+    if (n > 0 && p / static_cast<double>(n) > silence_power_) silent_since_ = now_ + n;
+    if (now_ + n >= silent_since_ + ms(cfg_.silence_timeout_ms)) disconnect(DisconnectReason::silence, now_ + n);
+  }
+  now_ += n;
+}
+
+}  // namespace linedsp
