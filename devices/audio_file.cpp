@@ -61,9 +61,13 @@ AudioFileWriter::AudioFileWriter(std::string path, AudioFileSpec spec) : impl_(n
   m.path = std::move(path);
   m.spec = spec;
   auto fail = [&](const std::string& why) {
+    std::string message = m.path + ": " + why;  // before `m` goes away with impl_
+    if (m.sf) sf_close(m.sf);
+    if (m.raw) std::fclose(m.raw);
+    if (!m.temp.empty()) std::remove(m.temp.c_str());
     delete impl_;
     impl_ = nullptr;
-    throw std::runtime_error(m.path + ": " + why);
+    throw std::runtime_error(message);
   };
   if (spec.channels < 1 || spec.channels > 64) fail("cannot write " + std::to_string(spec.channels) + " channels");
   if (spec.sample_rate_hz < 1000 || spec.sample_rate_hz > 384000)
