@@ -60,10 +60,11 @@ struct CacheAlignedAllocator {
 using AlignedFloats = std::vector<float, CacheAlignedAllocator<float>>;
 }  // namespace detail
 
-// G.168 §? declares tails in ms; 16-128 ms covers the tails G.168 tests (and FXS/FXO bulk delay).
+// Declared tail capacity: 16-128 ms covers the tails REFERENCES.md lists for G.168 testing (64 or 128 ms)
+// and the bulk delay of FXS/FXO interfaces.
 inline constexpr int kEchoMinTailMs = 16;
 inline constexpr int kEchoMaxTailMs = 128;
-// G.168 §6 (test conditions): the canceller must handle echo return loss down to 6 dB.
+// REFERENCES.md (G.168): the canceller must handle echo return loss down to 6 dB.
 inline constexpr float kG168MinErlDb = 6.0f;
 
 struct EchoCancellerConfig {
@@ -72,12 +73,12 @@ struct EchoCancellerConfig {
   float step_size = 0.8f;                 // mu of the normalised update (0 < mu < 2)
   float proportionate_alpha = 0.0f;       // IPNLMS alpha in [-1, 1); -1 = NLMS
   int gain_update_samples = 8;            // IPNLMS tap gains refreshed every this many samples
-  float geigel_erl_db = 0.0f;             // Geigel threshold 10^(-erl/20) (see below)
+  float geigel_erl_db = 0.0f;             // Geigel threshold 10^(-erl/20); 0 dB, not 6 (see the header comment)
   int double_talk_hangover_ms = 40;       // adaptation stays off this long after the last double-talk hit
   float far_active_dbm0 = -40.0f;         // far end must be above this (short-term) for adaptation and NLP
   float regularisation_dbm0 = -50.0f;     // delta of the normalisation, as a signal power
   bool nlp_enabled = true;                // non-linear processor with comfort noise
-  bool near_highpass = true;              // DC / hum blocker on the near input (cheap FXO interfaces add both)
+  bool near_highpass = true;              // DC blocker on both inputs (cheap FXO interfaces add DC)
 };
 
 // What the tone disabler (signals/tone_disabler.hpp, G.164/G.165: 2100 Hz with phase reversals disables the
