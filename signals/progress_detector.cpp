@@ -538,7 +538,7 @@ class Engine {
         }
         if (cp[ci] > pmax) {
           pmax = cp[ci];
-          meas_best = meas;
+          meas_best = meas - c.nominal_hz;  // offset from nominal (the components of a tone share it)
         }
       }
       if (!ok) continue;
@@ -628,7 +628,7 @@ class Engine {
     accumulate(freq, level);
   }
   void accumulate(float freq, float level) {
-    if (c_.run.label >= 0 && freq > 0) {
+    if (c_.run.label >= 0 && level > -99.0f) {
       c_.run_freq_sum += freq;
       ++c_.run_freq_n;
       c_.run.level_dbm0 = std::max(c_.run.level_dbm0, level);
@@ -639,14 +639,16 @@ class Engine {
     return e.sig == label && dur >= e.min && dur <= e.max;
   }
 
+  // Measured frequencies: SIT, one per segment; other tones, each component of this run's signature.
   void record_on(Matcher& mt, const CTone& t, const RunInfo& r) {
     mt.last_on_end = r.end;
     mt.level_dbm0 = r.level_dbm0;
+    const Signature& sg = p_.sigs[static_cast<std::size_t>(r.label)];
     if (t.kind == ToneKind::sit) {
-      if (mt.nseg < 4) mt.seg_hz[mt.nseg++] = r.freq_hz;
+      if (mt.nseg < 4) mt.seg_hz[mt.nseg++] = static_cast<float>(sg.comps[0].nominal_hz + r.freq_hz);
     } else {
-      mt.seg_hz[0] = r.freq_hz;
-      mt.nseg = 1;
+      mt.nseg = sg.ncomp;
+      for (std::size_t i = 0; i < sg.ncomp; ++i) mt.seg_hz[i] = static_cast<float>(sg.comps[i].nominal_hz + r.freq_hz);
     }
   }
 
@@ -772,9 +774,11 @@ class Engine {
       }
       if ((e.sig < 0 || e.continuous) && dur >= e.min && mt.matched + 1 >= t.needed && may_begin(ti)) {
         if (e.sig >= 0 && e.continuous) {
-          mt.level_dbm0 = r.level_dbm0;
-          if (c_.run_freq_n) mt.seg_hz[0] = static_cast<float>(c_.run_freq_sum / c_.run_freq_n);
-          mt.nseg = 1;
+          RunInfo cur = r;
+          if (c_.run_freq_n) cur.freq_hz = static_cast<float>(c_.run_freq_sum / c_.run_freq_n);
+          const std::uint64_t keep = mt.last_on_end;
+          record_on(mt, t, cur);
+          mt.last_on_end = keep;
         }
         begin_event(static_cast<int>(ti), now, mt.matched + 1);
       }

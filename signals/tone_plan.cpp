@@ -304,8 +304,8 @@ TonePlan parse_tone_plan(std::string_view toml_text, const std::string& file) {
   plan.country = get_string(c, *country, "country");
   if (plan.country.empty()) c.fail_at(country, "country", "empty");
   for (char ch : plan.country)
-    if (!((ch >= 'a' && ch <= 'z') || ch == '-' || (ch >= '0' && ch <= '9')))
-      c.fail_at(country, "country", "use lower-case letters (ISO 3166 alpha-2)");
+    if (!((ch >= 'a' && ch <= 'z') || ch == '-' || ch == '_' || (ch >= '0' && ch <= '9')))
+      c.fail_at(country, "country", "use lower-case letters (ISO 3166 alpha-2, or a name of your own: a-z 0-9 - _)");
   if (const toml::node* n = root.get("name")) plan.name = get_string(c, *n, "name");
   std::string source;
   if (const toml::node* n = root.get("source")) source = get_string(c, *n, "source");
