@@ -41,7 +41,7 @@ FxoPort::FxoPort(const TonePlan& plan, LineDevice& line, const FxoPortConfig& cf
 
 void FxoPort::reset() noexcept {
   dtmf_.reset();
-  progress_.reset();
+  restart_progress();
   ring_.reset();
   cid_.reset();
   modem_rx_.reset();
@@ -55,6 +55,12 @@ void FxoPort::reset() noexcept {
   rings_ = 0;
   off_hook_ = dropped_ = ringback_ = digits_queued_ = false;
   nnumber_ = 0;
+  progress_base_ = 0;
+}
+
+void FxoPort::restart_progress() noexcept {
+  progress_.reset();
+  progress_base_ = now_;
 }
 
 void FxoPort::emit(PortEventKind k, std::uint64_t at, int value) noexcept {
@@ -69,7 +75,7 @@ void FxoPort::to_idle() noexcept {
   if (off_hook_) line_.on_hook();
   off_hook_ = false;
   dtmf_.reset();
-  progress_.reset();
+  restart_progress();
   disabler_.enable();
   ec_.follow(disabler_);
   state_ = State::idle;
@@ -93,7 +99,7 @@ bool FxoPort::dial(std::string_view number) noexcept {
   nnumber_ = number.size();
   line_.off_hook();
   off_hook_ = true;
-  progress_.reset();
+  restart_progress();
   state_ = State::seizing;
   deadline_ = now_ + ms(cfg_.dial_tone_timeout_ms);
   emit(PortEventKind::seized, now_);
@@ -104,7 +110,7 @@ bool FxoPort::answer() noexcept {
   if (state_ != State::ringing) return false;
   line_.off_hook();
   off_hook_ = true;
-  progress_.reset();
+  restart_progress();
   state_ = State::connected;
   silent_since_ = now_;
   emit(PortEventKind::answered, now_);
@@ -199,16 +205,16 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
       e.number = std::string_view(number_.data(), nnumber_);
       events_(e);
       state_ = State::waiting;
-      progress_.reset();
+      restart_progress();
     }
   } else if (state_ == State::connected) {
     std::copy(voip_in.begin(), voip_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, voip_in.size())), tx.begin());
   }
 
   // Caller ID while the line is on-hook (between the rings).
-  if (state_ == State::idle || state_ == State::ringing) {
+  {  // always run, so that its clock is the port's
     auto on_cid = [&](const CallerIdEvent& c) {
-      if (c.begin) return;
+      if (c.begin || (state_ != State::idle && state_ != State::ringing)) return;
       PortEvent e;
       e.kind = PortEventKind::cid_received;
       e.sample = c.sample;
@@ -222,7 +228,9 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
 
   // Call progress while off-hook.
   if (off_hook_) {
-    auto on_tone = [&](const ProgressEvent& p) {
+    auto on_tone = [&](ProgressEvent p) {
+      p.sample += progress_base_;
+      p.confirmed_sample += progress_base_;
       if (state_ == State::seizing && p.begin && p.kind == ToneKind::dial) {
         emit(PortEventKind::dial_tone_detected, p.confirmed_sample);
         state_ = State::dialling;
@@ -262,7 +270,7 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
       emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
     }
   };
-  if (off_hook_) {
+  {
     modem_rx_.process(rx, on_modem);
     modem_tx_.process(std::span<const std::int16_t>(tx.data(), n), on_modem);
   }

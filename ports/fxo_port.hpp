@@ -91,6 +91,7 @@ class FxoPort {
   void emit(PortEventKind k, std::uint64_t at, int value = 0) noexcept;
   void disconnect(DisconnectReason r, std::uint64_t at) noexcept;
   void to_idle() noexcept;
+  void restart_progress() noexcept;
   std::uint64_t ms(int v) const noexcept { return static_cast<std::uint64_t>(v) * 8u; }
 
   FxoPortConfig cfg_;
@@ -112,6 +113,7 @@ class FxoPort {
   std::array<char, 32> number_{};
   std::size_t nnumber_ = 0;
   float silence_power_ = 0.0f;
+  std::uint64_t progress_base_ = 0;  // the port's sample at the progress detector's last reset
 };
 
 }  // namespace linedsp
