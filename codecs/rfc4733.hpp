@@ -73,7 +73,8 @@ class TelephoneEventSender {
 
   // A digit began at start_sample, reported at now_sample (>= start_sample: detectors confirm late).
   // Sends the first packet (marker set, duration so far). An unfinished previous event is ended at
-  // start_sample first; pending repeated end packets of the previous event are flushed.
+  // start_sample first; pending repeated end packets of the previous event are flushed. A character
+  // that is not a DTMF digit (dtmf_event_code < 0) is ignored.
   template <EventSink<TelephoneEventPacket> Sink>
   void begin(char digit, std::uint64_t start_sample, std::uint64_t now_sample, Sink& sink) noexcept;
 
