@@ -67,15 +67,16 @@ struct DtmfChannelEvent {
 };
 
 namespace detail {
+struct DtmfKernels;  // signals/kernels/dtmf_kernels.hpp
 struct DtmfTables;  // per-rate constants shared by every channel (signals/dtmf_detector.cpp)
 
 struct DtmfThresholds {  // derived from DtmfDetectorConfig
-  float min_power = 0, normal_twist = 0, reverse_twist = 0, fraction = 0, margin = 0, max_dev = 0;
+  float min_power = 0, normal_twist = 0, reverse_twist = 0, fraction = 0, margin = 0;
+  float cos_max_dev[8] = {};  // cos of the largest phase error (over a half-block) within the deviation limit
 };
 
-// Per-channel decision state: everything but the Goertzel filters and the running energy.
+// Per-channel decision state: everything but the filters, the running energy and the previous values.
 struct DtmfTrack {
-  std::complex<float> prev[8] = {};  // the previous half-block's Goertzel values
   float prev_energy = 0;
   std::uint64_t cand_start = 0, begin = 0, last_hit_end = 0;
   char cand = 0, current = 0;
@@ -89,10 +90,20 @@ struct DtmfDecision {
   std::uint64_t sample = 0, duration = 0, next_sample = 0;
 };
 
-// Closes a half-block ending at sample `clock`: reads the filters s1[f * stride], s2[f * stride]
-// (f = 0..7) and zeroes them, judges the window, advances the track.
-DtmfDecision dtmf_end_half(const DtmfTables& t, const DtmfThresholds& th, DtmfTrack& track, float* s1, float* s2,
-                           std::size_t stride, float energy, std::uint64_t clock, unsigned half) noexcept;
+// The values of one window (the previous half-block and the current one, current rotated into the
+// previous one's phase reference): window power p = |prev + cur_rot|^2 * norm.
+struct DtmfWindow {
+  float p[8];
+  float prev_re[8], prev_im[8], rot_re[8], rot_im[8];
+};
+// Half-block Goertzel values from the filter state (s1, s2), rotated: cur_rot = exp(-j w H) * X_cur.
+void dtmf_current(const DtmfTables& t, const float* s1, const float* s2, float* cur_re, float* cur_im) noexcept;
+// The digit the window holds, or 0 (every check of the header comment).
+char dtmf_classify(const DtmfTables& t, const DtmfThresholds& th, const DtmfWindow& w, float energy_sum) noexcept;
+// Advances the begin/end state machine by one window that heard `hit` (0 = nothing), ending at `clock`.
+DtmfDecision dtmf_step(DtmfTrack& track, char hit, std::uint64_t clock, unsigned half) noexcept;
+// Power normalisation of a window of 2*half samples: 2 / (2 half)^2.
+float dtmf_norm(const DtmfTables& t) noexcept;
 
 template <class Emit>
 void dtmf_emit(const DtmfDecision& d, Emit&& emit) noexcept {
@@ -117,12 +128,7 @@ class DtmfDetector {
       const std::size_t take = std::min<std::size_t>(pcm.size() - i, half_ - pos_);
       feed(pcm.subspan(i, take));
       i += take;
-      if (pos_ == half_) {
-        const auto d = detail::dtmf_end_half(*t_, th_, track_, s1_, s2_, 1, energy_, clock_, half_);
-        energy_ = 0;
-        pos_ = 0;
-        detail::dtmf_emit(d, [&](const DtmfEvent& e) { sink(e); });
-      }
+      if (pos_ == half_) detail::dtmf_emit(end_half(), [&](const DtmfEvent& e) { sink(e); });
     }
   }
   // End of stream: a digit still sounding ends at the last window that heard it.
@@ -137,6 +143,7 @@ class DtmfDetector {
 
  private:
   void feed(std::span<const std::int16_t> pcm) noexcept;
+  detail::DtmfDecision end_half() noexcept;
 
   detail::DtmfThresholds th_;
   const detail::DtmfTables* t_;
@@ -145,6 +152,7 @@ class DtmfDetector {
   std::uint16_t pos_ = 0;    // samples into the current half-block
   float energy_ = 0;
   float s1_[8] = {}, s2_[8] = {};
+  float prev_re_[8] = {}, prev_im_[8] = {};  // previous half-block's values
   std::uint64_t clock_ = 0;
   detail::DtmfTrack track_;
 };
@@ -167,12 +175,13 @@ class DtmfDetectorBank {
       feed(interleaved.data() + i * n_, take);
       i += take;
       if (pos_ == half_) {
-        for (std::size_t ch = 0; ch < n_; ++ch) {
-          const auto d = detail::dtmf_end_half(*t_, th_, tracks_[ch], s1_.data() + ch, s2_.data() + ch, n_,
-                                               energy_[ch], clock_, half_);
-          energy_[ch] = 0;
-          if (d.kind != detail::DtmfDecision::none)
-            detail::dtmf_emit(d, [&](const DtmfEvent& e) { sink(DtmfChannelEvent{static_cast<std::uint32_t>(ch), e}); });
+        for (std::size_t g = 0; g < n_; g += kGroup) {
+          const std::size_t m = std::min(kGroup, n_ - g);
+          detail::DtmfDecision d[kGroup];
+          end_half(g, m, d);
+          for (std::size_t c = 0; c < m; ++c)
+            if (d[c].kind != detail::DtmfDecision::none)
+              detail::dtmf_emit(d[c], [&](const DtmfEvent& e) { sink(DtmfChannelEvent{static_cast<std::uint32_t>(g + c), e}); });
         }
         pos_ = 0;
       }
@@ -194,17 +203,21 @@ class DtmfDetectorBank {
   std::size_t bytes_per_channel() const noexcept;
 
  private:
+  static constexpr std::size_t kGroup = 16;  // channels judged together (SIMD-friendly SoA pass)
   void feed(const std::int16_t* x, std::size_t frames) noexcept;
+  void end_half(std::size_t first, std::size_t count, detail::DtmfDecision* out) noexcept;
 
   detail::DtmfThresholds th_;
   const detail::DtmfTables* t_;
   const GoertzelKernels* k_;
+  const detail::DtmfKernels* dk_;
   std::size_t n_;
   std::uint16_t half_ = 51, pos_ = 0;
   std::uint64_t clock_ = 0;
-  std::vector<float> s1_, s2_;    // [filter * channels + ch]
-  std::vector<float> energy_;     // [ch]
-  std::vector<float> scratch_;    // kChunkFrames * channels
+  std::vector<float> s1_, s2_;             // [filter * channels + ch]
+  std::vector<float> prev_re_, prev_im_;   // [filter * channels + ch]
+  std::vector<float> energy_;              // [ch]
+  std::vector<float> scratch_;             // kChunkFrames * channels
   std::vector<detail::DtmfTrack> tracks_;
 };
 
