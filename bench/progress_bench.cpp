@@ -172,7 +172,8 @@ BENCHMARK(BM_ProgressDetectorBank)->DenseRange(0, 3)->Unit(benchmark::kMilliseco
 
 #if defined(LINEDSP_HAVE_SPANDSP)
 // spandsp super_tone_rx with descriptors for the same plan: each element (f1, f2, min ms, max ms) within the
-// same tolerances linedsp uses (10 % + 40 ms; SIT +-70 ms). Report codes are tone indices in kinds[].
+// same tolerances linedsp uses (10 % + 40 ms; SIT +-70 ms); frequency 0 = none / silence (super_tone_rx.c).
+// Report codes are tone indices in kinds[].
 struct SpanTones {
   super_tone_rx_descriptor_t* desc = nullptr;
   std::vector<ToneKind> kinds;
@@ -184,13 +185,13 @@ struct SpanTones {
       kinds.push_back(k);
     };
     add(ToneKind::dial, {{350, 440, 1000, 0}});
-    add(ToneKind::ringback, {{440, 480, 1760, 2240}, {-1, -1, 3560, 4440}});
-    add(ToneKind::busy, {{480, 620, 410, 590}, {-1, -1, 410, 590}});
-    add(ToneKind::congestion, {{480, 620, 185, 315}, {-1, -1, 185, 315}});
-    add(ToneKind::sit, {{950, -1, 260, 400}, {1400, -1, 260, 400}, {1800, -1, 260, 400}});
-    add(ToneKind::call_waiting, {{440, -1, 230, 370}, {-1, -1, 500, 0}});
-    add(ToneKind::special_dial, {{350, 440, 60, 140}, {-1, -1, 60, 140}, {350, 440, 60, 140}, {-1, -1, 60, 140},
-                                 {350, 440, 60, 140}, {-1, -1, 60, 140}, {350, 440, 200, 0}});
+    add(ToneKind::ringback, {{440, 480, 1760, 2240}, {0, 0, 3560, 4440}});
+    add(ToneKind::busy, {{480, 620, 410, 590}, {0, 0, 410, 590}});
+    add(ToneKind::congestion, {{480, 620, 185, 315}, {0, 0, 185, 315}});
+    add(ToneKind::sit, {{950, 0, 260, 400}, {1400, 0, 260, 400}, {1800, 0, 260, 400}});
+    add(ToneKind::call_waiting, {{440, 0, 230, 370}, {0, 0, 500, 0}});
+    add(ToneKind::special_dial, {{350, 440, 60, 140}, {0, 0, 60, 140}, {350, 440, 60, 140}, {0, 0, 60, 140},
+                                 {350, 440, 60, 140}, {0, 0, 60, 140}, {350, 440, 200, 0}});
   }
   ~SpanTones() { super_tone_rx_free_descriptor(desc); }
 };
