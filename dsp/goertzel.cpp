@@ -1,5 +1,6 @@
 #include "dsp/goertzel.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -10,10 +11,14 @@
 namespace linedsp {
 
 namespace {
-constexpr GoertzelKernels kScalar{detail::goertzel_bank_scalar, detail::goertzel_multi_scalar, Isa::scalar};
-constexpr GoertzelKernels kSse2{detail::goertzel_bank_sse2, detail::goertzel_multi_sse2, Isa::sse2};
-constexpr GoertzelKernels kAvx2{detail::goertzel_bank_avx2, detail::goertzel_multi_avx2, Isa::avx2};
-constexpr GoertzelKernels kAvx512{detail::goertzel_bank_avx512, detail::goertzel_multi_avx512, Isa::avx512};
+constexpr GoertzelKernels kScalar{detail::goertzel_bank_scalar, detail::goertzel_multi_scalar, Isa::scalar,
+                                  detail::goertzel_powers_scalar};
+constexpr GoertzelKernels kSse2{detail::goertzel_bank_sse2, detail::goertzel_multi_sse2, Isa::sse2,
+                                  detail::goertzel_powers_sse2};
+constexpr GoertzelKernels kAvx2{detail::goertzel_bank_avx2, detail::goertzel_multi_avx2, Isa::avx2,
+                                  detail::goertzel_powers_avx2};
+constexpr GoertzelKernels kAvx512{detail::goertzel_bank_avx512, detail::goertzel_multi_avx512, Isa::avx512,
+                                  detail::goertzel_powers_avx512};
 
 std::vector<float> coefficients(std::span<const double> freqs_hz, double rate_hz) {
   if (!(rate_hz > 0.0)) throw std::invalid_argument("rate_hz: must be positive");
@@ -62,7 +67,11 @@ void GoertzelBank::process(std::span<const float> x) noexcept {
 }
 
 void GoertzelBank::powers(std::span<float> out) const noexcept {
-  for (std::size_t f = 0; f < m_ && f < out.size(); ++f) out[f] = goertzel_power(s1_[f], s2_[f], coeff_[f]);
+  if (out.size() >= m_) {
+    k_->powers(s1_.data(), s2_.data(), coeff_.data(), m_, 1, out.data());
+    return;
+  }
+  for (std::size_t f = 0; f < out.size(); ++f) out[f] = goertzel_power(s1_[f], s2_[f], coeff_[f]);
 }
 
 void GoertzelBank::reset() noexcept {
@@ -87,6 +96,10 @@ void MultiChannelGoertzelBank::process(std::span<const float> x) noexcept {
 
 float MultiChannelGoertzelBank::power(std::size_t f, std::size_t ch) const noexcept {
   return goertzel_power(s1_[f * n_ + ch], s2_[f * n_ + ch], coeff_[f]);
+}
+
+void MultiChannelGoertzelBank::powers(std::span<float> out) const noexcept {
+  if (out.size() >= m_ * n_) k_->powers(s1_.data(), s2_.data(), coeff_.data(), m_, n_, out.data());
 }
 
 void MultiChannelGoertzelBank::reset() noexcept {

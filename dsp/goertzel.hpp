@@ -1,7 +1,8 @@
 // dsp/goertzel.hpp — Goertzel filters: single, an M-frequency bank for one channel, and a multi-channel
 // bank (M frequencies x N channels, structure of arrays) for density.
 //
-// The recursion per filter is  s0 = x + c*s1 - s2,  c = 2 cos(2 pi f / fs);  after a block the power of
+// The recursion per filter is  s0 = x + c*s1 - s2,  c = 2 cos(2 pi f / fs)  (evaluated as (x - s2) + c*s1 in
+// every kernel, see dsp/kernels/goertzel_kernels.hpp, so all ISAs give the same bits);  after a block the power of
 // the DFT bin at f is  P = s1^2 + s2^2 - c*s1*s2  (= |X(f)|^2, X the block's DFT at f, for any real f),
 // and the complex value is  X = (s1 - s2 cos w) + j (s2 sin w)  up to a phase factor exp(-j w (N-1))
 // that is the same for every block of the same length.
@@ -37,11 +38,15 @@ inline std::complex<float> goertzel_complex(float s1, float s2, float cos_w, flo
 //         [filter * channels + ch]; coeff[filter] shared by every channel.
 // Both run the recursion over all n samples, updating s1/s2 in place. No allocation, no alignment
 // requirement (unaligned loads), any m, n, channels >= 0.
+//  powers: out[f * channels + ch] = goertzel_power(s1[i], s2[i], coeff[f]) for the multi layout (channels = 1:
+//         the bank layout), with goertzel_power's operation order, so it equals the inline function bit for bit.
 struct GoertzelKernels {
   void (*bank)(const float* x, std::size_t n, const float* coeff, float* s1, float* s2, std::size_t m) noexcept;
   void (*multi)(const float* x, std::size_t n, std::size_t channels, const float* coeff, std::size_t m, float* s1,
                 float* s2) noexcept;
   Isa isa;
+  void (*powers)(const float* s1, const float* s2, const float* coeff, std::size_t m, std::size_t channels,
+                 float* out) noexcept;
 };
 const GoertzelKernels& goertzel_kernels(Isa isa) noexcept;
 
@@ -84,6 +89,8 @@ class MultiChannelGoertzelBank {
   void process(std::span<const float> x) noexcept;
   // Power of filter `f` on channel `ch`.
   float power(std::size_t f, std::size_t ch) const noexcept;
+  // Every power at once (SIMD): out[f * channels() + ch], out.size() >= size() * channels().
+  void powers(std::span<float> out) const noexcept;
   std::size_t size() const noexcept { return m_; }
   std::size_t channels() const noexcept { return n_; }
   void reset() noexcept;

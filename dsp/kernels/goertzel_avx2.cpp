@@ -31,4 +31,9 @@ void goertzel_multi_avx2(const float* x, std::size_t n, std::size_t channels, co
   GoertzelSimd<VAvx2>::multi(x, n, channels, coeff, m, s1, s2);
 }
 
+void goertzel_powers_avx2(const float* s1, const float* s2, const float* coeff, std::size_t m, std::size_t channels,
+                          float* out) noexcept {
+  GoertzelSimd<VAvx2>::powers(s1, s2, coeff, m, channels, out);
+}
+
 }  // namespace linedsp::detail

@@ -6,6 +6,7 @@
 //
 //     s0 = (x - s2) + c * s1        3 operations per sample per filter: 1 multiply, 2 adds
 //
+// and the power  P = (s1*s1 + s2*s2) - (c*s1)*s2  (goertzel_power()'s order).
 // (x - s2) does not depend on the previous step, so the loop-carried chain is one multiply and one add.
 // No fused multiply-add anywhere: every kernel file says `#pragma GCC optimize("fp-contract=off")`, so
 // the compiler cannot contract c * s1 + t into an FMA in the -mfma files either, and scalar == SIMD.
@@ -19,7 +20,9 @@ namespace linedsp::detail {
   void goertzel_bank_##isa(const float* x, std::size_t n, const float* coeff, float* s1, float* s2,        \
                            std::size_t m) noexcept;                                                       \
   void goertzel_multi_##isa(const float* x, std::size_t n, std::size_t channels, const float* coeff,       \
-                            std::size_t m, float* s1, float* s2) noexcept;
+                            std::size_t m, float* s1, float* s2) noexcept;                                \
+  void goertzel_powers_##isa(const float* s1, const float* s2, const float* coeff, std::size_t m,          \
+                             std::size_t channels, float* out) noexcept;
 
 LINEDSP_GOERTZEL_DECLARE(scalar)
 LINEDSP_GOERTZEL_DECLARE(sse2)

@@ -45,4 +45,16 @@ void goertzel_multi_scalar(const float* x, std::size_t n, std::size_t channels, 
   goertzel_multi_range_scalar(x, n, channels, 0, channels, coeff, m, s1, s2);
 }
 
+void goertzel_powers_scalar(const float* s1, const float* s2, const float* coeff, std::size_t m, std::size_t channels,
+                            float* out) noexcept {
+  for (std::size_t f = 0; f < m; ++f) {
+    const float c = coeff[f];
+    for (std::size_t ch = 0; ch < channels; ++ch) {
+      const std::size_t i = f * channels + ch;
+      const float a = s1[i], b = s2[i];
+      out[i] = (a * a + b * b) - (c * a) * b;
+    }
+  }
+}
+
 }  // namespace linedsp::detail

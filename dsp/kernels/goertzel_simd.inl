@@ -33,7 +33,18 @@ struct GoertzelSimd {
       a[g] = V::load(s1 + g * W);
       b[g] = V::load(s2 + g * W);
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    // Two samples per pass with the registers swapping roles (b takes s0, then a does), so the loop has
+    // no register moves: the same operations, in the same order, as one sample at a time.
+    std::size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+      const R x0 = V::set1(x[i]), x1 = V::set1(x[i + 1]);
+#pragma GCC unroll 8
+      for (std::size_t g = 0; g < G; ++g) {
+        b[g] = V::add(V::sub(x0, b[g]), V::mul(c[g], a[g]));  // s1 is now b, s2 is a
+        a[g] = V::add(V::sub(x1, a[g]), V::mul(c[g], b[g]));  // back: s1 is a, s2 is b
+      }
+    }
+    if (i < n) {
       const R xv = V::set1(x[i]);
 #pragma GCC unroll 8
       for (std::size_t g = 0; g < G; ++g) {
@@ -89,7 +100,16 @@ struct GoertzelSimd {
       a[g] = V::load(s1 + g * stride);
       b[g] = V::load(s2 + g * stride);
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    std::size_t i = 0;
+    for (; i + 2 <= n; i += 2) {  // two samples per pass, registers swapping roles (see bank_group)
+      const R x0 = V::load(x + i * stride), x1 = V::load(x + (i + 1) * stride);
+#pragma GCC unroll 16
+      for (std::size_t g = 0; g < G; ++g) {
+        b[g] = V::add(V::sub(x0, b[g]), V::mul(c[g], a[g]));
+        a[g] = V::add(V::sub(x1, a[g]), V::mul(c[g], b[g]));
+      }
+    }
+    if (i < n) {
       const R xv = V::load(x + i * stride);
 #pragma GCC unroll 16
       for (std::size_t g = 0; g < G; ++g) {
@@ -119,6 +139,31 @@ struct GoertzelSimd {
     // Channels left over after the full vectors: the scalar specification on that range.
     if (full < channels)
       linedsp::detail::goertzel_multi_range_scalar(x, n, channels, full, channels, coeff, m, s1, s2);
+  }
+
+  // Powers, lanes across channels (channels = 1: across filters, the one-channel bank's layout).
+  static void powers(const float* s1, const float* s2, const float* coeff, std::size_t m, std::size_t channels,
+                     float* out) noexcept {
+    auto one = [](float a, float b, float c) { return (a * a + b * b) - (c * a) * b; };
+    if (channels == 1) {
+      std::size_t f = 0;
+      for (; f + W <= m; f += W) {
+        const R a = V::load(s1 + f), b = V::load(s2 + f), c = V::load(coeff + f);
+        V::store(out + f, V::sub(V::add(V::mul(a, a), V::mul(b, b)), V::mul(V::mul(c, a), b)));
+      }
+      for (; f < m; ++f) out[f] = one(s1[f], s2[f], coeff[f]);
+      return;
+    }
+    for (std::size_t f = 0; f < m; ++f) {
+      const R c = V::set1(coeff[f]);
+      const std::size_t row = f * channels;
+      std::size_t ch = 0;
+      for (; ch + W <= channels; ch += W) {
+        const R a = V::load(s1 + row + ch), b = V::load(s2 + row + ch);
+        V::store(out + row + ch, V::sub(V::add(V::mul(a, a), V::mul(b, b)), V::mul(V::mul(c, a), b)));
+      }
+      for (; ch < channels; ++ch) out[row + ch] = one(s1[row + ch], s2[row + ch], coeff[f]);
+    }
   }
 };
 

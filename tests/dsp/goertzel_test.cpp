@@ -103,6 +103,34 @@ TEST_P(GoertzelKernelIsa, MultiChannelEqualsScalarBitForBit) {
   }
 }
 
+// goertzel_kernels.hpp: the powers kernel repeats goertzel_power()'s operation order per lane, so it equals
+// the inline function bit for bit, in the bank layout (channels = 1) and the multi layout, odd sizes.
+TEST_P(GoertzelKernelIsa, PowersEqualInlinePowerBitForBit) {
+  const auto& k = goertzel_kernels(GetParam());
+  std::mt19937 rng(21);
+  for (std::size_t channels : {1u, 3u, 16u, 17u, 40u}) {
+    for (std::size_t m : {1u, 5u, 8u, 17u, 33u}) {
+      const auto c = random_coeffs(m, rng);
+      const auto s1 = random_pcm(m * channels, rng, 1e6f), s2 = random_pcm(m * channels, rng, 1e6f);
+      std::vector<float> out(m * channels), expect(m * channels);
+      k.powers(s1.data(), s2.data(), c.data(), m, channels, out.data());
+      for (std::size_t f = 0; f < m; ++f)
+        for (std::size_t ch = 0; ch < channels; ++ch)
+          expect[f * channels + ch] = goertzel_power(s1[f * channels + ch], s2[f * channels + ch], c[f]);
+      ASSERT_TRUE(same_bits(out, expect)) << "channels=" << channels << " m=" << m;
+    }
+  }
+  // The classes' bulk accessors use it: same values as the per-filter accessor.
+  const std::vector<double> freqs = {697, 770, 852, 941, 1209};
+  MultiChannelGoertzelBank mc(freqs, 8000.0, 5, GetParam());
+  const auto x = random_pcm(5 * 100, rng);
+  mc.process(x);
+  std::vector<float> all(freqs.size() * 5);
+  mc.powers(all);
+  for (std::size_t f = 0; f < freqs.size(); ++f)
+    for (std::size_t ch = 0; ch < 5; ++ch) ASSERT_EQ(all[f * 5 + ch], mc.power(f, ch));
+}
+
 // Real-time contract (DESIGN.md): results do not depend on how the caller splits the input (1, 7, 160,
 // 4096-sample blocks and random splits give the same bits as one call).
 TEST_P(GoertzelKernelIsa, BanksIndependentOfBlockSplit) {
