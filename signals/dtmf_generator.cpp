@@ -1,5 +1,6 @@
 #include "signals/dtmf_generator.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -38,10 +39,13 @@ DtmfGenerator::DtmfGenerator(const DtmfGeneratorConfig& config) : config_(config
   if (config.off_ms < 0 || config.off_ms > 60000) throw std::invalid_argument("off_ms: must be 0..60000");
   if (!(std::abs(config.frequency_offset_pct) <= 10.0))
     throw std::invalid_argument("frequency_offset_pct: must be within +-10 %");
+  if (!(config.ramp_ms >= 0.0 && config.ramp_ms <= 20.0)) throw std::invalid_argument("ramp_ms: must be 0..20");
   low_amp_ = dbm0_to_peak(config.low_level_dbm0);
   high_amp_ = dbm0_to_peak(config.high_level_dbm0);
   on_samples_ = static_cast<std::uint32_t>(static_cast<std::int64_t>(config.on_ms) * config.sample_rate_hz / 1000);
   off_samples_ = static_cast<std::uint32_t>(static_cast<std::int64_t>(config.off_ms) * config.sample_rate_hz / 1000);
+  ramp_samples_ = std::min(static_cast<std::uint32_t>(std::lround(config.ramp_ms * config.sample_rate_hz / 1000.0)),
+                           on_samples_ / 2);
 }
 
 bool DtmfGenerator::queue(std::string_view digits) noexcept {
@@ -84,8 +88,13 @@ std::size_t DtmfGenerator::generate(std::span<std::int16_t> out) noexcept {
     }
     const std::size_t n = std::min<std::size_t>(remaining_, out.size() - i);
     if (tone_) {
+      const std::uint32_t done = on_samples_ - remaining_;  // samples of this tone already sent
       for (std::size_t k = 0; k < n; ++k) {
-        const double v = low_amp_ * std::sin(low_phase_) + high_amp_ * std::sin(high_phase_);
+        double v = low_amp_ * std::sin(low_phase_) + high_amp_ * std::sin(high_phase_);
+        const std::uint32_t pos = done + static_cast<std::uint32_t>(k);
+        const std::uint32_t edge = std::min(pos, on_samples_ - 1 - pos);  // samples from the nearer end
+        if (edge < ramp_samples_)
+          v *= 0.5 - 0.5 * std::cos(std::numbers::pi * (edge + 0.5) / ramp_samples_);
         out[i + k] = static_cast<std::int16_t>(std::lrint(v));
         low_phase_ += low_step_;
         high_phase_ += high_step_;

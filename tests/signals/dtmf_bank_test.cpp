@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <new>
 #include <numbers>
@@ -19,6 +20,7 @@
 #include "dsp/level.hpp"
 #include "signals/dtmf_detector.hpp"
 #include "signals/dtmf_generator.hpp"
+#include "signals/kernels/dtmf_kernels.hpp"
 #include "support/paths.hpp"
 
 // Allocation counter for the real-time test: every global operator new in this executable passes here.
@@ -125,6 +127,68 @@ TEST(DtmfDetectorBank, SameEventsAsSeparateDetectorsEveryIsaAndBlockSize) {
                                      << block;
       }
   }
+}
+
+// STYLE.md section 6: every ISA variant of the bank kernels equals the scalar one bit for bit, on seeded
+// random input, every group size 1..16, channel counts that leave partial vectors, misaligned pointers.
+TEST(DtmfKernels, EveryIsaMatchesScalarBitForBit) {
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> pcm(-32768, 32767);
+  std::uniform_real_distribution<float> st(-3e5f, 3e5f);
+  const detail::DtmfKernels& ref = detail::dtmf_kernels(Isa::scalar);
+  float cw[8], sw[8], rr[8], ri[8];
+  for (int f = 0; f < 8; ++f) {
+    const double w = 2 * std::numbers::pi * (700 + 120 * f) / 8000.0;
+    cw[f] = float(std::cos(w)), sw[f] = float(std::sin(w)), rr[f] = float(std::cos(-51 * w)), ri[f] = float(std::sin(-51 * w));
+  }
+  const detail::DtmfWindowConsts k{cw, sw, rr, ri, 2.0f / (102.0f * 102.0f), float(dbm0_to_power(-30))};
+  int checked = 0;
+  for (Isa isa : available_isas()) {
+    if (isa == Isa::scalar) continue;
+    const detail::DtmfKernels& v = detail::dtmf_kernels(isa);
+    ASSERT_EQ(v.isa, isa);
+    for (std::size_t channels : {1u, 5u, 16u, 23u, 40u}) {
+      // feed: 1..17 frames, input and output offset by one element (misaligned)
+      for (std::size_t frames = 1; frames <= 17; frames += 4) {
+        std::vector<std::int16_t> x(frames * channels + 1);
+        for (auto& s : x) s = static_cast<std::int16_t>(pcm(rng));
+        std::vector<float> xs_a(frames * channels + 1), xs_b(xs_a.size()), e_a(channels + 1), e_b;
+        for (auto& e : e_a) e = st(rng) * st(rng);
+        e_b = e_a;
+        ref.feed(x.data() + 1, frames, channels, xs_a.data() + 1, e_a.data() + 1);
+        v.feed(x.data() + 1, frames, channels, xs_b.data() + 1, e_b.data() + 1);
+        ASSERT_EQ(0, std::memcmp(xs_a.data(), xs_b.data(), xs_a.size() * sizeof(float))) << isa_name(isa);
+        ASSERT_EQ(0, std::memcmp(e_a.data(), e_b.data(), e_a.size() * sizeof(float))) << isa_name(isa);
+      }
+      // window: every group size from the first channel + 1 (misaligned)
+      for (std::size_t count = 1; count <= std::min<std::size_t>(16, channels - (channels > 1 ? 1 : 0)); ++count) {
+        const std::size_t first = channels > 1 ? 1 : 0;
+        std::vector<float> s[8];
+        for (auto& a : s) {
+          a.resize(8 * channels);
+          for (auto& y : a) y = st(rng);
+        }
+        for (int i = 0; i < 4; ++i) s[4 + i] = s[i];
+        detail::DtmfGroupWindow ga{}, gb{};
+        ref.window(s[0].data() + first, s[1].data() + first, s[2].data() + first, s[3].data() + first, channels, count, k, ga);
+        v.window(s[4].data() + first, s[5].data() + first, s[6].data() + first, s[7].data() + first, channels, count, k, gb);
+        for (int i = 0; i < 4; ++i)
+          ASSERT_EQ(0, std::memcmp(s[i].data(), s[4 + i].data(), s[i].size() * sizeof(float))) << isa_name(isa);
+        for (std::size_t f = 0; f < 8; ++f)
+          for (std::size_t c = 0; c < count; ++c) {
+            ASSERT_EQ(std::memcmp(&ga.p[f][c], &gb.p[f][c], sizeof(float)), 0) << isa_name(isa) << " p " << f << "," << c;
+            ASSERT_EQ(ga.y_re[f][c], gb.y_re[f][c]);
+            ASSERT_EQ(ga.y_im[f][c], gb.y_im[f][c]);
+            ASSERT_EQ(ga.cur_re[f][c], gb.cur_re[f][c]);
+            ASSERT_EQ(ga.prev_im[f][c], gb.prev_im[f][c]);
+            ASSERT_EQ(ga.gate[c], gb.gate[c]);
+          }
+        ++checked;
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "this CPU runs no SIMD variant";
+  std::printf("bank kernels: %d group cases bit-identical to scalar on every SIMD ISA of this CPU\n", checked);
 }
 
 TEST(DtmfDetectorBank, ConfigErrorsNameTheField) {
