@@ -68,7 +68,8 @@ std::size_t ResamplingReader::read(std::span<std::int16_t> frames) noexcept {
   };
   while (done < want) {
     if (!soxr_) {
-      if (in_pos_ == in_len_ && !fill_input()) break;
+      // Return what is in hand rather than wait for more input (a live pipe must not hold back samples).
+      if (in_pos_ == in_len_ && (done > 0 || !fill_input())) break;
       const std::size_t n = std::min(want - done, in_len_ - in_pos_);
       emit(in_.data() + in_pos_ * channels_, n);
       in_pos_ += n;
@@ -80,7 +81,7 @@ std::size_t ResamplingReader::read(std::span<std::int16_t> frames) noexcept {
       out_pos_ += n;
       continue;
     }
-    if (drained_) break;
+    if (drained_ || done > 0) break;
     out_pos_ = out_len_ = 0;
     const std::size_t out_cap = out_.size() / channels_;
     if (in_pos_ < in_len_ || fill_input()) {

@@ -46,7 +46,8 @@ class ResamplingReader {
   ResamplingReader(const ResamplingReader&) = delete;
   ResamplingReader& operator=(const ResamplingReader&) = delete;
 
-  // Interleaved int16 frames at out_rate_hz; returns frames (0 at the end or after an error).
+  // Interleaved int16 frames at out_rate_hz; returns frames (0 at the end or after an error). Returns
+  // fewer than asked when the next block is not yet in hand: it never waits on input holding samples.
   std::size_t read(std::span<std::int16_t> frames) noexcept;
 
   const std::string& error() const noexcept { return error_; }

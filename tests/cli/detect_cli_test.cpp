@@ -435,3 +435,23 @@ TEST(DetectCli, MemoryStaysConstantOnALongStream) {
 }
 
 }  // namespace
+
+namespace {
+
+// A progress line on stderr for long runs, only when stderr is a terminal (util-linux `script` gives the
+// command a pseudo-terminal here); never in redirected output.
+TEST(DetectCli, ProgressLineOnlyOnATerminal) {
+  if (!have_program("script")) GTEST_SKIP() << "util-linux script not installed";
+  // A stream that lasts 1.6 s whatever the machine's speed (the line appears after 1 s).
+  const std::string feed = "(head -c 16000 /dev/zero; sleep 1.6; head -c 16000 /dev/zero) | ";
+  const std::string cmd = feed + "'" + cli_path() + "' detect --detect dtmf --raw s16le --rate 8000 -";
+  const auto tty = run_process({"script", "-qec", cmd, "/dev/null"});
+  EXPECT_EQ(tty.exit_code, 0) << tty.out;
+  EXPECT_NE(tty.out.find("\r\033[Klinedsp: detect: 0/1 files, 1 s of audio"), std::string::npos)
+      << "no progress line on a terminal: " << tty.out;
+  const auto redirected = run_process({"sh", "-c", cmd});
+  EXPECT_EQ(redirected.exit_code, 0);
+  EXPECT_EQ(redirected.err, "");
+}
+
+}  // namespace
