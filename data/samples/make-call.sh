@@ -29,11 +29,12 @@ next_piece() { n=$((n + 1)); P=$(printf '%s/%03d.wav' "$tmp" "$n"); }  # sets P 
 
 # silence of $1 seconds
 gap() { next_piece; "${S[@]}" -n "${F[@]}" "$P" trim 0 "$1"; }
+calc() { awk "BEGIN { print $1 }"; }  # arithmetic without bc
 # two tones: seconds f1 f2 level1_dbm0 level2_dbm0 (a full-scale sine is +3.17 dBm0)
 pair() {
   local a="$tmp/a.wav" b="$tmp/b.wav"
-  "${S[@]}" -n "${F[@]}" "$a" synth "$1" sine "$2" gain "$(echo "$4 - 3.17" | bc -l)"
-  "${S[@]}" -n "${F[@]}" "$b" synth "$1" sine "$3" gain "$(echo "$5 - 3.17" | bc -l)"
+  "${S[@]}" -n "${F[@]}" "$a" synth "$1" sine "$2" gain "$(calc "$4 - 3.17")"
+  "${S[@]}" -n "${F[@]}" "$b" synth "$1" sine "$3" gain "$(calc "$5 - 3.17")"
   next_piece
   "${S[@]}" -m -v 1 "$a" -v 1 "$b" "${F[@]}" "$P"   # -m with -v 1: a plain sum, no scaling down
 }
@@ -41,7 +42,7 @@ declare -A LOW=([1]=697 [2]=697 [3]=697 [4]=770 [5]=770 [6]=770 [7]=852 [8]=852 
 declare -A HIGH=([1]=1209 [2]=1336 [3]=1477 [4]=1209 [5]=1336 [6]=1477 [7]=1209 [8]=1336 [9]=1477 [0]=1336)
 digit() {  # digit on_s off_s [level_offset_db]
   local d=$1 off=${4:-0}
-  pair "$2" "${LOW[$d]}" "${HIGH[$d]}" "$(echo "-7 + $off" | bc -l)" "$(echo "-5 + $off" | bc -l)"
+  pair "$2" "${LOW[$d]}" "${HIGH[$d]}" "$(calc "-7 + $off")" "$(calc "-5 + $off")"
   gap "$3"
 }
 
