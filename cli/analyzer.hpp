@@ -54,12 +54,13 @@ using AnalyzerFactory = std::function<std::unique_ptr<Analyzer>(const AnalyzerCo
 struct AnalyzerSpec {
   std::string name;
   AnalyzerFactory factory;
+  bool by_default = true;  // run when --detect is not given (false: only on request, e.g. ring voltage)
 };
 std::vector<AnalyzerSpec>& analyzer_registry();
 
 struct AnalyzerRegistration {
-  AnalyzerRegistration(std::string name, AnalyzerFactory factory) {
-    analyzer_registry().push_back({std::move(name), std::move(factory)});
+  AnalyzerRegistration(std::string name, AnalyzerFactory factory, bool by_default = true) {
+    analyzer_registry().push_back({std::move(name), std::move(factory), by_default});
   }
 };
 

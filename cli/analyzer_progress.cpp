@@ -136,9 +136,13 @@ class RingAnalyzer : public Analyzer {
 const AnalyzerRegistration kProgress{"progress", [](const AnalyzerContext& ctx) -> std::unique_ptr<Analyzer> {
                                        return std::make_unique<ProgressAnalyzer>(ctx);
                                      }};
-const AnalyzerRegistration kRing{"ring", [](const AnalyzerContext& ctx) -> std::unique_ptr<Analyzer> {
+// Ring analysis reads a ring-voltage recording; on line audio (speech, tones) its bursts mean nothing,
+// so it runs only when asked for (--detect ring).
+const AnalyzerRegistration kRing{"ring",
+                                 [](const AnalyzerContext& ctx) -> std::unique_ptr<Analyzer> {
                                    return std::make_unique<RingAnalyzer>(ctx);
-                                 }};
+                                 },
+                                 /*by_default=*/false};
 
 }  // namespace
 }  // namespace linedsp::cli

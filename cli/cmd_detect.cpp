@@ -187,7 +187,8 @@ int run(Options o) {
 
   std::vector<const AnalyzerSpec*> detectors;
   if (o.detect.empty() || o.detect == "all") {
-    for (const auto& spec : analyzer_registry()) detectors.push_back(&spec);
+    for (const auto& spec : analyzer_registry())
+      if (spec.by_default) detectors.push_back(&spec);
   } else {
     for (const auto& name : split_list(o.detect)) {
       const auto it = std::find_if(analyzer_registry().begin(), analyzer_registry().end(),
