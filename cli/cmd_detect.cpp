@@ -259,7 +259,12 @@ const Registration kRegistration{
       auto o = std::make_shared<Options>();
       app.add_option("files", o->files, "Audio files (anything libsndfile reads), or - for raw samples on stdin");
       app.add_option("--files-from", o->files_from, "Also read file names from LIST, one per line (- = stdin)");
-      app.add_option("--detect", o->detect, "Detectors, comma-separated (default: all registered)");
+      std::vector<std::string> known;
+      for (const auto& spec : analyzer_registry()) known.push_back(spec.name);
+      std::sort(known.begin(), known.end());
+      std::string names;
+      for (const auto& n : known) names += (names.empty() ? "" : ",") + n;
+      app.add_option("--detect", o->detect, "Detectors, comma-separated, from: " + names + " (default: all)");
       app.add_option("--country", o->country, "Country, ISO 3166 alpha-2 (us, gb, de ...)")->capture_default_str();
       app.add_option("--tones", o->tones, "A tone plan file (TOML) instead of the shipped plans");
       app.add_option("--format", o->format, "Output format: table, jsonl, csv or labels (Audacity)")
