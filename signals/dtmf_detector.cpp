@@ -27,6 +27,10 @@ constexpr double kFreqs[8] = {697, 770, 852, 941, 1209, 1336, 1477, 1633};
 constexpr char kKeys[4][4] = {{'1', '2', '3', 'A'}, {'4', '5', '6', 'B'}, {'7', '8', '9', 'C'}, {'*', '0', '#', 'D'}};
 constexpr int kBeginHits = 4;
 constexpr int kEndMisses = 5;
+// Over a 12.75 ms window the weaker tone's measured level moves by up to about +-2 dB with the leakage of
+// the stronger one (941 Hz is 3.4 bins from 1209 Hz): the twist limits get this allowance so that 8 dB
+// normal / 4 dB reverse operate for every digit and phase (tests/signals/dtmf_detector_test, twist sweep).
+constexpr double kTwistAllowanceDb = 2.5;
 
 detail::DtmfTables make_tables(int rate) {
   detail::DtmfTables t{};
@@ -85,8 +89,8 @@ DtmfThresholds dtmf_thresholds(const DtmfDetectorConfig& c) {
     throw std::invalid_argument("min_group_margin_db: must be 0..30");
   DtmfThresholds th;
   th.min_power = static_cast<float>(dbm0_to_power(c.min_level_dbm0));
-  th.normal_twist = static_cast<float>(std::pow(10.0, (c.normal_twist_db + 1.0) / 10.0));
-  th.reverse_twist = static_cast<float>(std::pow(10.0, (c.reverse_twist_db + 1.0) / 10.0));
+  th.normal_twist = static_cast<float>(std::pow(10.0, (c.normal_twist_db + kTwistAllowanceDb) / 10.0));
+  th.reverse_twist = static_cast<float>(std::pow(10.0, (c.reverse_twist_db + kTwistAllowanceDb) / 10.0));
   th.fraction = static_cast<float>(c.min_tone_fraction);
   th.margin = static_cast<float>(std::pow(10.0, c.min_group_margin_db / 10.0));
   // A tone off by d Hz advances 2 pi d H / rate radians more than nominal over a half-block of H samples.

@@ -42,8 +42,8 @@ struct DtmfDetectorConfig {
   double min_level_dbm0 = -30.0;              // per tone. Q.24 AT&T: operate 0..-25, not at -55 and below
   double normal_twist_db = 8.0;               // low tone above the high one (REFERENCES.md, Q.24 AT&T)
   double reverse_twist_db = 4.0;              // high tone above the low one
-  // The twist limits are what must operate; the receiver allows 1 dB more for the scatter of a
-  // 12.75 ms level measurement, and rejects from 2 dB beyond.
+  // The twist limits are what must operate; the receiver allows 2.5 dB more for the scatter of a
+  // 12.75 ms level measurement (leakage of the stronger tone), and rejects from about 3.5 dB beyond.
   double max_deviation_pct = 2.5;             // must operate at 1.5 %, must not at 3.5 %
   double min_tone_fraction = 0.70;            // share of the window's energy in the two tones
   double min_group_margin_db = 6.0;           // strongest tone of a group over the runner-up
