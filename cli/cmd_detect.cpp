@@ -5,7 +5,8 @@
 //                  FILE... | -
 //
 // Each file is read in blocks (constant memory, devices/file_device.hpp), resampled to 8 kHz, and every
-// channel gets its own analyzers (cli/analyzer.hpp; the default is every registered one). Files are
+// channel gets its own analyzers (cli/analyzer.hpp; the default is every registered one not marked
+// on-request, such as ring voltage; --detect all runs every one). Files are
 // analysed in parallel (--jobs, default all cores); the output does not depend on it: files in the order
 // given, records sorted by start, channel and type within a file (formats: cli/output.hpp).
 // A file that cannot be read is reported on one line ("linedsp: FILE: reason") and skipped, the others
@@ -186,9 +187,9 @@ int run(Options o) {
   if (!format) return usage("--format " + o.format + ": expected table, jsonl, csv or labels");
 
   std::vector<const AnalyzerSpec*> detectors;
-  if (o.detect.empty() || o.detect == "all") {
+  if (o.detect.empty() || o.detect == "all") {  // the defaults; "all" adds the on-request ones (ring)
     for (const auto& spec : analyzer_registry())
-      if (spec.by_default) detectors.push_back(&spec);
+      if (spec.by_default || o.detect == "all") detectors.push_back(&spec);
   } else {
     for (const auto& name : split_list(o.detect)) {
       const auto it = std::find_if(analyzer_registry().begin(), analyzer_registry().end(),
@@ -259,12 +260,17 @@ const Registration kRegistration{
       auto o = std::make_shared<Options>();
       app.add_option("files", o->files, "Audio files (anything libsndfile reads), or - for raw samples on stdin");
       app.add_option("--files-from", o->files_from, "Also read file names from LIST, one per line (- = stdin)");
-      std::vector<std::string> known;
-      for (const auto& spec : analyzer_registry()) known.push_back(spec.name);
+      std::vector<std::pair<std::string, bool>> known;
+      for (const auto& spec : analyzer_registry()) known.emplace_back(spec.name, spec.by_default);
       std::sort(known.begin(), known.end());
-      std::string names;
-      for (const auto& n : known) names += (names.empty() ? "" : ",") + n;
-      app.add_option("--detect", o->detect, "Detectors, comma-separated, from: " + names + " (default: all)");
+      std::string names, on_request;
+      for (const auto& [n, by_default] : known) {
+        names += (names.empty() ? "" : ",") + n;
+        if (!by_default) on_request += (on_request.empty() ? "" : ",") + n;
+      }
+      app.add_option("--detect", o->detect,
+                     "Detectors, comma-separated, from: " + names + "; default: all but " +
+                         (on_request.empty() ? "none" : on_request) + "; 'all' runs every one");
       app.add_option("--country", o->country, "Country, ISO 3166 alpha-2 (us, gb, de ...)")->capture_default_str();
       app.add_option("--tones", o->tones, "A tone plan file (TOML) instead of the shipped plans");
       app.add_option("--format", o->format, "Output format: table, jsonl, csv or labels (Audacity)")
