@@ -80,6 +80,18 @@ const ModemToneTables& tables_for(int fs) {
 }  // namespace detail
 
 namespace {
+// Complex helpers written out: std::complex<float> operator* goes through __mulsc3 and std::abs / std::norm through
+// hypot when not compiled with -ffast-math, which cost more than the whole front end.
+using cfl = std::complex<float>;
+inline cfl cmul(cfl a, cfl b) noexcept {
+  return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
+}
+inline cfl cmulc(cfl a, cfl b) noexcept {  // a * conj(b)
+  return {a.real() * b.real() + a.imag() * b.imag(), a.imag() * b.real() - a.real() * b.imag()};
+}
+inline float cnorm(cfl a) noexcept { return a.real() * a.real() + a.imag() * a.imag(); }
+inline float cabs(cfl a) noexcept { return std::sqrt(cnorm(a)); }
+
 constexpr int kMaxMiss = 2;
 constexpr std::uint32_t kV21MaxBadRuns = 3;  // failing blocks bridged inside a tone (the block holding a reversal)
 
@@ -118,6 +130,9 @@ ModemToneDetector::ModemToneDetector(const ModemToneDetectorConfig& cfg, Isa isa
   padded_ = tab_->padded;
   fs_ = cfg.sample_rate_hz;
   min_power_ = static_cast<float>(dbm0_to_power(cfg.min_level_dbm0));
+  min_purity_ = static_cast<float>(cfg.min_purity);
+  v21_min_purity_ = static_cast<float>(cfg.v21_min_purity);
+  cos_min_reversal_ = static_cast<float>(std::cos(cfg.min_reversal_deg * std::numbers::pi / 180.0));
   reset();
 }
 
@@ -170,16 +185,16 @@ ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin,
   if (good && t.g1) {
     // Phase advance over one block beyond the bin's own: 2 pi (f - f_bin) N / fs. Pairs more than 90 degrees
     // away from the running estimate (phase reversals, the block that holds one) are left out.
-    cf d = y * std::conj(t.y1) * std::conj(tab_->r0[bin]);
-    const float m = std::abs(d);
+    cf d = cmulc(cmulc(y, t.y1), tab_->r0[bin]);
+    const float m = cabs(d);
     if (m > 0.0f) {
-      d /= m;
+      d *= 1.0f / m;
       ++t.pairs;
-      if ((d * std::conj(t.rot)).real() > 0.0f) {
+      if (cmulc(d, t.rot).real() > 0.0f) {
         t.d_sum += d;
         ++t.good_pairs;
-        const float a = std::abs(t.d_sum);
-        if (a > 0.0f) t.rot = t.d_sum / a;
+        const float a = cabs(t.d_sum);
+        if (a > 0.0f) t.rot = t.d_sum * (1.0f / a);
       }
     }
   }
@@ -236,7 +251,7 @@ void ModemToneDetector::answer_end_at(std::uint64_t end) noexcept {
 
 void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
   Track& t = ans_t_;
-  const bool good = power >= min_power_ && power >= cfg_.min_purity * energy;
+  const bool good = power >= min_power_ && power >= min_purity_ * energy;
   const Step st = step_track(t, detail::kAns, y, good, power);
   if (st == Step::off) return;
   if (st == Step::ended) {
@@ -256,16 +271,15 @@ void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
   if (ans_.refractory > 0) {
     --ans_.refractory;
   } else if (good && t.g2) {
-    const cf rr = tab_->r0[detail::kAns] * t.rot;
-    const cf q = y * std::conj(t.y2) * std::conj(rr * rr);
-    const float qm = std::abs(q);
-    const float cos_min = std::cos(static_cast<float>(cfg_.min_reversal_deg) * std::numbers::pi_v<float> / 180.0f);
-    if (qm > 0.0f && q.real() <= cos_min * qm) {
+    const cf rr = cmul(tab_->r0[detail::kAns], t.rot);
+    const cf q = cmulc(cmulc(y, t.y2), cmul(rr, rr));
+    const float qm = cabs(q);
+    if (qm > 0.0f && q.real() <= cos_min_reversal_ * qm) {
       rev = true;
       ans_.refractory = 2;
-      const cf u = 0.5f * (t.y2 * rr - y * std::conj(rr));  // block k-1 as it would be without the reversal
-      const float uu = std::norm(u);
-      const float p = uu > 0.0f ? (t.y1 * std::conj(u)).real() / uu : 0.0f;
+      const cf u = 0.5f * (cmul(t.y2, rr) - cmulc(y, rr));  // block k-1 as it would be without the reversal
+      const float uu = cnorm(u);
+      const float p = uu > 0.0f ? cmulc(t.y1, u).real() / uu : 0.0f;
       const float alpha = std::clamp(0.5f * (1.0f + p), 0.0f, 1.0f);  // share of block k-1 before the reversal
       t_rev = static_cast<double>((k_ - 1) * block_) + static_cast<double>(alpha) * static_cast<double>(block_);
     }
@@ -273,12 +287,12 @@ void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
   // 15 Hz envelope of block k-1 (the onset block, partly empty, is skipped; the block holding a reversal is
   // replaced by the mean of its neighbours).
   if (k_ * block_ >= t.onset + 2 * block_) {
-    const float e = (rev || !t.g1) ? 0.5f * (std::abs(t.y2) + std::abs(y)) : std::abs(t.y1);
+    const float e = (rev || !t.g1) ? 0.5f * (cabs(t.y2) + cabs(y)) : cabs(t.y1);
     ans_.am_acc += e * tab_->am[static_cast<std::size_t>(ans_.am_n)];
     ans_.am_sum += e;
     if (++ans_.am_n == detail::kAmWindow) {
       if (ans_.am_sum > 0.0f) {
-        ans_.depth_sum += 2.0f * std::abs(ans_.am_acc) / ans_.am_sum;
+        ans_.depth_sum += 2.0f * cabs(ans_.am_acc) / ans_.am_sum;
         ++ans_.depth_windows;
       }
       ans_.am_acc = cf{};
@@ -369,7 +383,7 @@ void ModemToneDetector::cng_burst_end() noexcept {
 }
 
 void ModemToneDetector::cng_block(cf y, float power, float energy) noexcept {
-  const bool good = power >= min_power_ && power >= cfg_.min_purity * energy;
+  const bool good = power >= min_power_ && power >= min_purity_ * energy;
   const Step st = step_track(cng_t_, detail::kCng, y, good, power);
   if (st == Step::ended) cng_burst_end();
   else if (st == Step::on) shift(cng_t_, y, good);
@@ -443,7 +457,7 @@ void ModemToneDetector::v21_bad_run() noexcept {
 }
 
 void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
-  const bool gate = band_power >= min_power_ && band_power >= cfg_.v21_min_purity * energy;
+  const bool gate = band_power >= min_power_ && band_power >= v21_min_purity_ * energy;
   if (gate) {
     v21_.gate_miss = 0;
   } else if (!v21_.gated || ++v21_.gate_miss > kMaxMiss) {  // up to kMaxMiss failing blocks bridged
@@ -462,13 +476,14 @@ void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
   const auto& tab = *tab_;
   const std::size_t w = tab.window, period = tab.period;
   const std::uint64_t base = k_ * block_;
-  for (std::size_t i = 0; i < block_; ++i) {
+  std::size_t idx = static_cast<std::size_t>(base % period);                 // phase index of sample n
+  std::size_t oidx = (idx + period - w % period) % period;                   // ... of sample n - w
+  for (std::size_t i = 0; i < block_; ++i, idx = idx + 1 == period ? 0 : idx + 1,
+                   oidx = oidx + 1 == period ? 0 : oidx + 1) {
     const std::uint64_t n = base + i;
     const float x = buf_[i];
-    const std::size_t idx = static_cast<std::size_t>(n % period);
     if (v21_.filled == w) {
       const float old = ring_[v21_.pos];
-      const std::size_t oidx = static_cast<std::size_t>((n - w) % period);
       v21_.zm -= old * tab.v21m[oidx];
       v21_.zs -= old * tab.v21s[oidx];
     } else {
@@ -480,7 +495,7 @@ void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
     v21_.zs += x * tab.v21s[idx];
     if (v21_.filled < w) continue;
     // Decisions debounced: a change must hold for a quarter bit (noise near a transition flickers).
-    const int b = std::norm(v21_.zm) > std::norm(v21_.zs) ? 1 : 0;
+    const int b = cnorm(v21_.zm) > cnorm(v21_.zs) ? 1 : 0;
     if (b == v21_.bit) {
       v21_.cand = -1;
       continue;
@@ -548,7 +563,16 @@ void ModemToneDetector::run_block() noexcept {
   float p[4];
   for (std::size_t f = 0; f < 4; ++f) {
     y[f] = cf(out[2 * f], out[2 * f + 1]);
-    p[f] = 2.0f * std::norm(y[f]) / (n * n);  // mean power of a sine at this bin
+    p[f] = 2.0f * cnorm(y[f]) / (n * n);  // mean power of a sine at this bin
+  }
+  // Fast path (speech, noise, silence): nothing in progress and no bin strong and pure enough to start anything.
+  const float gate = std::min(min_purity_, v21_min_purity_) * energy;
+  const float strongest = std::max({p[detail::kAns], p[detail::kCng], p[detail::kMark] + p[detail::kSpace]});
+  if (strongest < min_power_ || strongest < gate) {
+    if (!ans_t_.on && !cng_t_.on && !cng_.active && !v21_.gated) {
+      ++k_;
+      return;
+    }
   }
   answer_block(y[detail::kAns], p[detail::kAns], energy);
   cng_block(y[detail::kCng], p[detail::kCng], energy);

@@ -215,6 +215,7 @@ class ModemToneDetector {
   void (*dft_)(const float*, std::size_t, const float*, std::size_t, float*) noexcept;
   std::size_t block_, padded_;
   float min_power_;
+  float cos_min_reversal_, min_purity_, v21_min_purity_;
   double fs_;
   std::uint64_t k_ = 0;  // index of the current block
   float last_power_ = 0.0f;
