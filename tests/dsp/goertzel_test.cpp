@@ -248,8 +248,8 @@ TEST_P(GoertzelDft, PowerEqualsNaiveDftAtAnyFrequency) {
 // f = k fs / N equals |X[k]|^2 within the same bound, and its complex value times exp(-j w (N-1)) equals
 // X[k] (the phase convention documented in dsp/goertzel.hpp).
 TEST_P(GoertzelDft, BinCentredEqualsKissFft) {
-  const auto [fs, n] = GetParam();
-  if (n % 2) GTEST_SKIP() << "kiss_fftr needs an even length";
+  const auto [fs, n_param] = GetParam();
+  const std::size_t n = n_param + n_param % 2;  // kiss_fftr needs an even length (205 -> 206)
   std::mt19937 rng(5);
   std::vector<float> x = random_pcm(n, rng, 8000.0f);
   kiss_fftr_cfg cfg = kiss_fftr_alloc(int(n), 0, nullptr, nullptr);
