@@ -376,12 +376,16 @@ linedsp_status linedsp_modem_detector_reset(linedsp_modem_detector* det) noexcep
 // ---- Caller ID receiver ----------------------------------------------------------------------------------
 linedsp_status linedsp_callerid_receiver_create(linedsp_fsk_modem modem, int sample_rate_hz, int require_seizure,
                                                 linedsp_callerid_receiver** out) noexcept {
+  // A C caller may pass any int: read the enum's bytes as an int (loading an out-of-range enum is UB).
+  int modem_value = 0;
+  static_assert(sizeof modem_value == sizeof modem);
+  std::memcpy(&modem_value, &modem, sizeof modem_value);
   return guarded([&] {
-    if (modem != LINEDSP_FSK_BELL202 && modem != LINEDSP_FSK_V23) {
+    if (modem_value != LINEDSP_FSK_BELL202 && modem_value != LINEDSP_FSK_V23) {
       return fail(LINEDSP_ERR_INVALID_ARGUMENT, "modem: must be LINEDSP_FSK_BELL202 or LINEDSP_FSK_V23");
     }
     linedsp::CallerIdReceiverConfig cfg;
-    cfg.modem = modem == LINEDSP_FSK_V23 ? linedsp::FskModem::v23 : linedsp::FskModem::bell202;
+    cfg.modem = modem_value == LINEDSP_FSK_V23 ? linedsp::FskModem::v23 : linedsp::FskModem::bell202;
     cfg.sample_rate_hz = sample_rate_hz;
     cfg.require_seizure = require_seizure != 0;
     return make(out, cfg);
