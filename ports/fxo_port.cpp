@@ -171,7 +171,7 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
   // Timers.
   if (dropped_ && off_hook_ && now_ >= drop_at_ + ms(cfg_.min_loop_drop_ms) && state_ != State::idle &&
       state_ != State::ringing) {
-    disconnect(DisconnectReason::loop_drop, drop_at_);
+    disconnect(DisconnectReason::loop_drop, now_);  // when it is noticed (the drop began at drop_at_)
   }
   if (state_ == State::ringing) {
     auto on_ring = [&](const RingEvent& r) {
