@@ -264,6 +264,39 @@ TEST(DtmfDetector, OperatesAtFifteenDbSnr) {
 }
 
 // DESIGN.md: results do not depend on how the input is split into blocks.
+// DESIGN.md: reset() returns a processor to its just-constructed state — after a reset in the middle
+// of a digit, a detector reports exactly what a new one does (no half-heard digit, clock from 0).
+TEST(DtmfDetector, ResetIsLikeANewDetector) {
+  Signal first;
+  first.digit('3', 30);  // reset arrives 30 ms into a tone
+  Signal second;
+  second.silence(17);
+  for (char d : std::string("40#")) {
+    second.digit(d, 50);
+    second.silence(50);
+  }
+  const auto pcm1 = first.pcm();
+  const auto pcm2 = second.pcm();
+  DtmfDetector used;
+  std::vector<DtmfEvent> ignored, after;
+  auto drop = [&](const DtmfEvent& e) { ignored.push_back(e); };
+  used.process(std::span(pcm1), drop);
+  used.reset();
+  EXPECT_EQ(used.samples(), 0u);
+  auto keep = [&](const DtmfEvent& e) { after.push_back(e); };
+  used.process(std::span(pcm2), keep);
+  used.finish(keep);
+  const auto fresh = detect(pcm2, {}, pcm2.size());
+  ASSERT_EQ(after.size(), fresh.events.size());
+  ASSERT_EQ(fresh.digits, "40#");
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].digit, fresh.events[i].digit);
+    EXPECT_EQ(after[i].begin, fresh.events[i].begin);
+    EXPECT_EQ(after[i].sample, fresh.events[i].sample);
+    EXPECT_EQ(after[i].duration_samples, fresh.events[i].duration_samples);
+  }
+}
+
 TEST(DtmfDetector, BlockSizeIndependent) {
   Signal s;
   for (char d : std::string("159#D*")) {
