@@ -32,11 +32,13 @@ FxoPort::FxoPort(const TonePlan& plan, LineDevice& line, const FxoPortConfig& cf
   if (cfg.dial_delay_ms < 0) throw std::invalid_argument("FxoPortConfig.dial_delay_ms: must be >= 0");
   if (cfg.min_loop_drop_ms <= 0) throw std::invalid_argument("FxoPortConfig.min_loop_drop_ms: must be > 0");
   if (cfg.silence_timeout_ms < 0) throw std::invalid_argument("FxoPortConfig.silence_timeout_ms: must be >= 0");
+  if (cfg.rpas_max_ms < 0) throw std::invalid_argument("FxoPortConfig.rpas_max_ms: must be >= 0");
   if (cfg.progress.sample_rate_hz != 8000 || cfg.ring.sample_rate_hz != 8000 || cfg.cid.sample_rate_hz != 8000 ||
       cfg.echo.sample_rate_hz != 8000 || cfg.modem.sample_rate_hz != 8000 || cfg.dtmf.sample_rate_hz != 8000)
     throw std::invalid_argument("FxoPortConfig: sample_rate_hz: ports run at 8000 Hz");
   disabler_.bypass_on_cng = cfg.bypass_echo_on_cng;
   silence_power_ = static_cast<float>(dbm0_to_power(cfg.silence_dbm0));
+  sync_canceller();
 }
 
 void FxoPort::reset() noexcept {
@@ -48,12 +50,13 @@ void FxoPort::reset() noexcept {
   modem_tx_.reset();
   ec_.reset();
   disabler_.enable();
-  ec_.follow(disabler_);
   events_.clear();
+  npending_ = 0;
   state_ = State::idle;
+  sync_canceller();
   now_ = deadline_ = last_ring_ = drop_at_ = silent_since_ = 0;
   rings_ = 0;
-  off_hook_ = dropped_ = ringback_ = digits_queued_ = false;
+  off_hook_ = dropped_ = ringback_ = digits_queued_ = ring_reset_ = false;
   nnumber_ = 0;
   progress_base_ = 0;
 }
@@ -61,6 +64,16 @@ void FxoPort::reset() noexcept {
 void FxoPort::restart_progress() noexcept {
   progress_.reset();
   progress_base_ = now_;
+}
+
+void FxoPort::sync_canceller() noexcept {
+  ec_.follow(disabler_);
+  if (state_ != State::waiting && state_ != State::connected) ec_.set_bypass(true);
+}
+
+void FxoPort::start_audio() noexcept {
+  ec_.reset();  // the call's echo path is learnt from the call's audio, not from the port's DTMF
+  sync_canceller();
 }
 
 void FxoPort::emit(PortEventKind k, std::uint64_t at, int value) noexcept {
@@ -77,8 +90,8 @@ void FxoPort::to_idle() noexcept {
   dtmf_.reset();
   restart_progress();
   disabler_.enable();
-  ec_.follow(disabler_);
   state_ = State::idle;
+  sync_canceller();
   rings_ = 0;
   dropped_ = ringback_ = digits_queued_ = false;
   emit(PortEventKind::released, now_);
@@ -112,6 +125,7 @@ bool FxoPort::answer() noexcept {
   off_hook_ = true;
   restart_progress();
   state_ = State::connected;
+  start_audio();
   silent_since_ = now_;
   emit(PortEventKind::answered, now_);
   return true;
@@ -123,8 +137,20 @@ void FxoPort::hang_up() noexcept {
 }
 
 void FxoPort::on_line_event(const LineEvent& e) noexcept {
+  if (e.frame > now_ && npending_ < pending_.size()) {
+    pending_[npending_++] = e;  // applied at its sample by process()
+    return;
+  }
+  apply_line_event(e);
+}
+
+void FxoPort::apply_line_event(const LineEvent& e) noexcept {
   auto on_ring = [&](const RingEvent& r) {
     if (r.type == RingEvent::Type::burst_end) {
+      if (rings_ == 0 && cfg_.rpas_max_ms > 0 && r.duration_samples < ms(cfg_.rpas_max_ms)) {
+        ring_reset_ = true;  // RP-AS (EN 300 659-1): an alert before the data, not a ring
+        return;
+      }
       ++rings_;
       emit(PortEventKind::ring, r.sample, rings_);
       if (cfg_.answer_after_rings > 0 && rings_ >= cfg_.answer_after_rings && state_ == State::ringing) answer();
@@ -141,6 +167,10 @@ void FxoPort::on_line_event(const LineEvent& e) noexcept {
       }
       last_ring_ = e.frame;
       if (state_ == State::ringing) ring_.on_line_event(e, on_ring);
+      if (ring_reset_) {
+        ring_reset_ = false;
+        ring_.reset();
+      }
       break;
     case LineEventKind::polarity:
       if (state_ == State::waiting) {
@@ -150,7 +180,7 @@ void FxoPort::on_line_event(const LineEvent& e) noexcept {
       } else if (state_ == State::connected && cfg_.disconnect_on_polarity) {
         disconnect(DisconnectReason::polarity, e.frame);
       }
-      break;
+      break;  // idle or ringing: an EN 300 659-1 line reversal before caller ID, not supervision
     case LineEventKind::loop_drop:
       if (off_hook_) {
         dropped_ = true;
@@ -165,13 +195,17 @@ void FxoPort::on_line_event(const LineEvent& e) noexcept {
   }
 }
 
-void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
-                  std::span<std::int16_t> voip_out) noexcept {
-  const std::size_t n = rx.size();
-  // Timers.
+void FxoPort::fire_timers() noexcept {
+  std::size_t due = 0;
+  while (due < npending_ && pending_[due].frame <= now_) apply_line_event(pending_[due++]);
+  if (due > 0) {
+    std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(due), pending_.begin() + static_cast<std::ptrdiff_t>(npending_),
+              pending_.begin());
+    npending_ -= due;
+  }
   if (dropped_ && off_hook_ && now_ >= drop_at_ + ms(cfg_.min_loop_drop_ms) && state_ != State::idle &&
       state_ != State::ringing) {
-    disconnect(DisconnectReason::loop_drop, now_);  // when it is noticed (the drop began at drop_at_)
+    disconnect(DisconnectReason::loop_drop, now_);  // when it is noticed: min_loop_drop_ms after the drop began
   }
   if (state_ == State::ringing) {
     auto on_ring = [&](const RingEvent& r) {
@@ -193,25 +227,62 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
     dtmf_.queue(std::string_view(number_.data(), nnumber_));
     digits_queued_ = true;
   }
+  if (state_ == State::connected && cfg_.silence_timeout_ms > 0 && now_ >= silent_since_ + ms(cfg_.silence_timeout_ms))
+    disconnect(DisconnectReason::silence, now_);
+}
 
+std::uint64_t FxoPort::next_deadline() const noexcept {
+  std::uint64_t d = ~std::uint64_t{0};
+  auto consider = [&](std::uint64_t x) {
+    if (x > now_ && x < d) d = x;
+  };
+  if (npending_ > 0) consider(pending_[0].frame);
+  if (dropped_ && off_hook_) consider(drop_at_ + ms(cfg_.min_loop_drop_ms));
+  if (state_ == State::ringing) consider(last_ring_ + ms(cfg_.ring_timeout_ms));
+  if (state_ == State::seizing || (state_ == State::dialling && !digits_queued_)) consider(deadline_);
+  if (state_ == State::connected && cfg_.silence_timeout_ms > 0) consider(silent_since_ + ms(cfg_.silence_timeout_ms));
+  return d;
+}
+
+void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
+                  std::span<std::int16_t> voip_out) noexcept {
+  const std::size_t n = std::min({rx.size(), tx.size(), voip_out.size()});
+  std::size_t pos = 0;
+  for (;;) {
+    fire_timers();
+    if (pos >= n) break;
+    std::size_t len = n - pos;
+    const std::uint64_t d = next_deadline();
+    if (d - now_ < len) len = static_cast<std::size_t>(d - now_);
+    const std::span<const std::int16_t> vin =
+        pos < voip_in.size() ? voip_in.subspan(pos, std::min(len, voip_in.size() - pos)) : std::span<const std::int16_t>{};
+    segment(rx.subspan(pos, len), tx.subspan(pos, len), vin, voip_out.subspan(pos, len));
+    pos += len;
+  }
+}
+
+void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> tx,
+                      std::span<const std::int16_t> voip_in, std::span<std::int16_t> voip_out) noexcept {
+  const std::size_t n = rx.size();
   // Transmit.
   std::fill(tx.begin(), tx.end(), std::int16_t{0});
   if (state_ == State::dialling && digits_queued_) {
-    dtmf_.generate(tx);
+    const std::size_t w = dtmf_.generate(tx);
     if (dtmf_.idle()) {
       PortEvent e;
       e.kind = PortEventKind::dialled;
-      e.sample = now_ + n;
+      e.sample = now_ + std::min(w, n);
       e.number = std::string_view(number_.data(), nnumber_);
       events_(e);
       state_ = State::waiting;
+      start_audio();
       restart_progress();
     }
   } else if (state_ == State::connected) {
     std::copy(voip_in.begin(), voip_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, voip_in.size())), tx.begin());
   }
 
-  // Caller ID while the line is on-hook (between the rings).
+  // Caller ID while the line is on-hook (before, between or after the rings).
   {  // always run, so that its clock is the port's
     auto on_cid = [&](const CallerIdEvent& c) {
       if (c.begin || (state_ != State::idle && state_ != State::ringing)) return;
@@ -266,22 +337,19 @@ void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
     e.begin = me.begin;
     events_(e);
     if (me.begin && disabler_.on_tone(me.tone)) {
-      ec_.follow(disabler_);
+      sync_canceller();
       emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
     }
   };
-  {
-    modem_rx_.process(rx, on_modem);
-    modem_tx_.process(std::span<const std::int16_t>(tx.data(), n), on_modem);
-  }
+  modem_rx_.process(rx, on_modem);
+  modem_tx_.process(std::span<const std::int16_t>(tx.data(), n), on_modem);
   ec_.process(std::span<const std::int16_t>(tx.data(), n), rx, voip_out);
 
-  // Silence supervision.
+  // Silence supervision: any block above silence_dbm0 restarts the timer (fire_timers() checks it).
   if (state_ == State::connected && cfg_.silence_timeout_ms > 0) {
     double p = 0;
     for (std::size_t i = 0; i < n; ++i) p += static_cast<double>(voip_out[i]) * voip_out[i];
     if (n > 0 && p / static_cast<double>(n) > silence_power_) silent_since_ = now_ + n;
-    if (now_ + n >= silent_since_ + ms(cfg_.silence_timeout_ms)) disconnect(DisconnectReason::silence, now_ + n);
   }
   now_ += n;
 }

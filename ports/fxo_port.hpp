@@ -10,9 +10,16 @@
 // cycles); silence below silence_dbm0 for silence_timeout_ms (0 = off). Then on-hook and released.
 // Every timer is a Config field; for_country() sets the caller ID modem by the country's practice.
 //
+// On-hook caller ID is decoded whenever the line is on-hook, so every EN 300 659-1 / GR-30 procedure is received:
+// after the first ring (Bellcore, ETSI), before it after a line reversal (with or without DT-AS: the reversal
+// is not a disconnect while idle), and after a ring pulse (RP-AS: a first burst shorter than rpas_max_ms is an
+// alert, not a ring: it is neither counted nor judged as a cadence).
+//
 // Audio as FxsPort: rx from the line, tx to the line (DTMF when dialling, the VoIP audio in a call), voip_out =
-// echo-cancelled rx; the tone disabler follows modem tones in both directions. Line events (from the line's phone
-// end) go to on_line_event() before the next block; timers resolve to the caller's block.
+// echo-cancelled rx; the tone disabler follows modem tones in both directions. The canceller is bypassed outside a
+// call (no adaptation on the port's own DTMF) and reset when the call's audio starts (dialled, or answered).
+// Timing as FxsPort: process() cuts its block at every timer's deadline and at queued line events (on_line_event()
+// with a frame ahead of the port's clock), so timers fire at their exact sample whatever the block size.
 // Real-time contract: process(), on_line_event() and the controls are noexcept and allocation-free.
 #pragma once
 
@@ -53,6 +60,8 @@ struct FxoPortConfig {
   EchoCancellerConfig echo;
   ModemToneDetectorConfig modem;
   bool bypass_echo_on_cng = true;
+  int rpas_max_ms = 400;               // EN 300 659-1 RP-AS is a 200-300 ms ring pulse (check); a first burst
+                                       // shorter than this is an alert, not a ring. 0: off
 
   static FxoPortConfig for_country(const TonePlan& plan);
 };
@@ -61,6 +70,7 @@ class FxoPort {
  public:
   enum class State : std::uint8_t { idle, ringing, seizing, dialling, waiting, connected };
   static constexpr std::size_t kMaxEvents = 32;
+  static constexpr std::size_t kMaxPendingLineEvents = 16;
 
   // Validates (std::invalid_argument naming the field); `line` receives off_hook / on_hook.
   FxoPort(const TonePlan& plan, LineDevice& line, const FxoPortConfig& cfg);
@@ -88,6 +98,13 @@ class FxoPort {
  private:
   void run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
            std::span<std::int16_t> voip_out) noexcept;
+  void segment(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
+               std::span<std::int16_t> voip_out) noexcept;
+  void fire_timers() noexcept;
+  std::uint64_t next_deadline() const noexcept;
+  void apply_line_event(const LineEvent& e) noexcept;
+  void start_audio() noexcept;
+  void sync_canceller() noexcept;
   void emit(PortEventKind k, std::uint64_t at, int value = 0) noexcept;
   void disconnect(DisconnectReason r, std::uint64_t at) noexcept;
   void to_idle() noexcept;
@@ -104,6 +121,9 @@ class FxoPort {
   EchoCanceller ec_;
   PortToneDisabler disabler_;
   FixedEventBuffer<PortEvent, kMaxEvents> events_;
+  std::array<LineEvent, kMaxPendingLineEvents> pending_{};
+  std::size_t npending_ = 0;
+  bool ring_reset_ = false;  // the ring detector restarts after an RP-AS pulse
 
   State state_ = State::idle;
   std::uint64_t now_ = 0, deadline_ = 0, last_ring_ = 0;

@@ -54,6 +54,12 @@ FxsPortConfig FxsPortConfig::for_country(const TonePlan& plan) {
   else if (!plan.rings.empty()) c.ring = to_ring_cadence(plan.rings.front());
   const bool nanp = plan.country == "us" || plan.country == "ca";
   c.cid.modem = nanp ? FskModem::bell202 : FskModem::v23;
+  // GR-30 in North America (after the first ring); elsewhere EN 300 659-1 data before ringing with line reversal
+  // and DT-AS (REFERENCES.md: "data before the first ring in most of Europe"; BT SIN 227 likewise). Administrations
+  // that send after the first ring (etsi_after_ring) or with a ring pulse (etsi_rpas) set cid_procedure.
+  c.cid_procedure = nanp ? CallerIdProcedure::bellcore_on_hook : CallerIdProcedure::etsi_dtas;
+  c.cid_timing.first_ring_ms = c.ring.segments_ms[0];
+  if (c.ring.count > 1) c.cid_timing.ring_silence_ms = c.ring.segments_ms[1];
   return c;
 }
 
@@ -99,7 +105,8 @@ FxsPort::FxsPort(const TonePlan& plan, LineDevice& line, const FxsPortConfig& cf
       modem_rx_(cfg.modem),
       modem_tx_(cfg.modem),
       ec_(cfg.echo),
-      cid_tx_(cfg.cid) {
+      cid_tx_(cfg.cid),
+      dtas_(cfg.dtas) {
   if (cfg.ring.count == 0 || cfg.ring.count > RingCadence::kMaxSegments)
     throw std::invalid_argument("FxsPortConfig.ring: needs 1..8 cadence elements");
   if (cfg.first_digit_timeout_ms <= 0) throw std::invalid_argument("FxsPortConfig.first_digit_timeout_ms: must be > 0");
@@ -109,13 +116,28 @@ FxsPort::FxsPort(const TonePlan& plan, LineDevice& line, const FxsPortConfig& cf
   if (cfg.flash_min_ms < 0 || cfg.flash_max_ms <= cfg.flash_min_ms)
     throw std::invalid_argument("FxsPortConfig.flash_max_ms: must exceed flash_min_ms >= 0");
   if (cfg.cid_after_ring_ms < 0) throw std::invalid_argument("FxsPortConfig.cid_after_ring_ms: must be >= 0");
+  switch (cfg.cid_procedure) {
+    case CallerIdProcedure::bellcore_on_hook:
+    case CallerIdProcedure::etsi_after_ring:
+    case CallerIdProcedure::etsi_dtas:
+    case CallerIdProcedure::etsi_rpas:
+    case CallerIdProcedure::etsi_polarity: break;
+    default:
+      throw std::invalid_argument(std::string("FxsPortConfig.cid_procedure: ") + callerid_procedure_name(cfg.cid_procedure) +
+                                  " is not an on-hook FSK procedure the port runs");
+  }
+  if (cfg.cid_procedure == CallerIdProcedure::etsi_rpas && cfg.cid_timing.ring_pulse_ms == 0)
+    throw std::invalid_argument("FxsPortConfig.cid_timing.ring_pulse_ms: must be > 0 for etsi_rpas");
+  if (cfg.dtas.sample_rate_hz != 8000) throw std::invalid_argument("FxsPortConfig.dtas.sample_rate_hz: ports run at 8000 Hz");
   if (cfg.echo.sample_rate_hz != 8000 || cfg.modem.sample_rate_hz != 8000 || cfg.dtmf.sample_rate_hz != 8000 ||
       cfg.cid.sample_rate_hz != 8000)
     throw std::invalid_argument("FxsPortConfig: sample_rate_hz: ports run at 8000 Hz");
   disabler_.bypass_on_cng = cfg.bypass_echo_on_cng;
+  sync_canceller();
 }
 
 void FxsPort::reset() noexcept {
+  set_reversed(false);
   dial_.reset();
   busy_.reset();
   congestion_.reset();
@@ -125,13 +147,16 @@ void FxsPort::reset() noexcept {
   modem_tx_.reset();
   ec_.reset();
   disabler_.enable();
-  ec_.follow(disabler_);
   cid_tx_.reset();
+  dtas_.reset();
   events_.clear();
+  npending_ = 0;
   state_ = State::idle;
+  sync_canceller();
   now_ = 0;
-  off_hook_ = on_hook_pending_ = cid_pending_ = cid_active_ = false;
-  on_hook_at_ = deadline_ = ring_start_ = cid_at_ = 0;
+  off_hook_ = on_hook_pending_ = cid_pending_ = cid_active_ = dtas_active_ = cadence_on_ = false;
+  step_ = Step::none;
+  on_hook_at_ = deadline_ = ring_start_ = cid_at_ = step_at_ = 0;
   ndigits_ = cid_len_ = 0;
 }
 
@@ -143,30 +168,85 @@ void FxsPort::emit(PortEventKind k, std::uint64_t at, int value) noexcept {
   events_(e);
 }
 
+void FxsPort::set_reversed(bool r) noexcept {
+  if (r != reversed_ && line_.reverse_polarity(r)) reversed_ = r;
+}
+
+void FxsPort::sync_canceller() noexcept {
+  ec_.follow(disabler_);
+  if (state_ != State::call) ec_.set_bypass(true);  // no adaptation on the port's own tones and caller ID
+}
+
+void FxsPort::start_call() noexcept {
+  state_ = State::call;
+  ec_.reset();  // the call's echo path is learnt from the call's audio
+  sync_canceller();
+}
+
 bool FxsPort::ring(const CallerIdMessage* cid) noexcept {
   if (state_ != State::idle || off_hook_) return false;
-  if (!line_.ring(cfg_.ring)) return false;
-  state_ = State::ringing;
-  ring_start_ = now_;
-  emit(PortEventKind::ringing, now_, 1);
   cid_pending_ = false;
+  step_ = Step::none;
+  cid_len_ = 0;
   if (cid != nullptr && cfg_.send_cid) {
     cid_len_ = encode_mdmf(*cid, cid_msg_);
     cid_info_ = *cid;
-    cid_pending_ = cid_len_ > 0;
-    cid_at_ = ring_start_ + ms(static_cast<int>(cfg_.ring.segments_ms[0])) + ms(cfg_.cid_after_ring_ms);
   }
+  const bool data = cid_len_ > 0;
+  const CallerIdTiming& t = cfg_.cid_timing;
+  const CallerIdProcedure proc = data ? cfg_.cid_procedure : CallerIdProcedure::bellcore_on_hook;
+  switch (proc) {
+    case CallerIdProcedure::etsi_dtas:
+      set_reversed(true);
+      step_ = Step::alert;
+      step_at_ = now_ + ms(static_cast<int>(t.reversal_to_alert_ms));
+      break;
+    case CallerIdProcedure::etsi_polarity:
+      set_reversed(true);
+      step_ = Step::data;
+      step_at_ = now_ + ms(static_cast<int>(t.reversal_to_data_ms));
+      break;
+    case CallerIdProcedure::etsi_rpas: {
+      RingCadence pulse{};  // one burst; the silence is longer than the rest of the procedure and cut short
+      pulse.segments_ms[0] = t.ring_pulse_ms;
+      pulse.segments_ms[1] = 600000;
+      pulse.count = 2;
+      if (!line_.ring(pulse)) return false;
+      step_ = Step::pulse_end;
+      step_at_ = now_ + ms(static_cast<int>(t.ring_pulse_ms));
+      break;
+    }
+    default:
+      if (!line_.ring(cfg_.ring)) return false;
+      cadence_on_ = true;
+      cid_pending_ = data;
+      cid_at_ = now_ + ms(static_cast<int>(cfg_.ring.segments_ms[0])) + ms(cfg_.cid_after_ring_ms);
+      break;
+  }
+  state_ = State::ringing;
+  ring_start_ = now_;
+  if (cadence_on_) emit(PortEventKind::ringing, now_, 1);
   return true;
 }
 
-void FxsPort::stop_ringing() noexcept {
-  if (state_ != State::ringing) return;
+void FxsPort::end_alerting() noexcept {
   line_.ring_off();
   cid_pending_ = false;
   cid_tx_.reset();
   cid_active_ = false;
-  emit(PortEventKind::ringing, now_, 0);
+  dtas_.reset();
+  dtas_active_ = false;
+  step_ = Step::none;
+}
+
+void FxsPort::stop_ringing() noexcept {
+  if (state_ != State::ringing) return;
+  end_alerting();
+  if (cadence_on_) emit(PortEventKind::ringing, now_, 0);
+  cadence_on_ = false;
+  set_reversed(false);
   state_ = State::idle;
+  sync_canceller();
 }
 
 void FxsPort::play_tone(ToneKind kind) noexcept {
@@ -180,23 +260,32 @@ void FxsPort::release() noexcept {
   tone_ = nullptr;
   ndigits_ = 0;
   disabler_.enable();
-  ec_.follow(disabler_);
+  set_reversed(false);
   state_ = State::idle;
+  sync_canceller();
   emit(PortEventKind::released, now_);
 }
 
-void FxsPort::finish_number(int why) noexcept {
+void FxsPort::finish_number(int why, std::uint64_t at) noexcept {
   if (state_ == State::dial_tone) tone_ = nullptr;
   PortEvent e;
   e.kind = PortEventKind::number;
-  e.sample = now_;
+  e.sample = at;
   e.value = why;
   e.number = std::string_view(digits_.data(), ndigits_);
   events_(e);
-  state_ = State::call;
+  start_call();
 }
 
 void FxsPort::on_line_event(const LineEvent& e) noexcept {
+  if (e.frame > now_ && npending_ < pending_.size()) {
+    pending_[npending_++] = e;  // applied at its sample by process()
+    return;
+  }
+  apply_line_event(e);
+}
+
+void FxsPort::apply_line_event(const LineEvent& e) noexcept {
   if (e.kind == LineEventKind::hook_off) {
     off_hook_ = true;
     if (on_hook_pending_) {
@@ -207,13 +296,11 @@ void FxsPort::on_line_event(const LineEvent& e) noexcept {
     }
     emit(PortEventKind::off_hook, e.frame);
     if (state_ == State::ringing) {  // ring trip: the line stopped the voltage; answer
-      line_.ring_off();
-      cid_pending_ = false;
-      cid_active_ = false;
-      cid_tx_.reset();
-      emit(PortEventKind::ringing, e.frame, 0);
+      end_alerting();
+      if (cadence_on_) emit(PortEventKind::ringing, e.frame, 0);
+      cadence_on_ = false;
       emit(PortEventKind::answered, e.frame);
-      state_ = State::call;
+      start_call();
     } else if (state_ == State::idle) {
       state_ = State::dial_tone;
       dial_.reset();
@@ -230,10 +317,26 @@ void FxsPort::on_line_event(const LineEvent& e) noexcept {
   }
 }
 
-void FxsPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
-                  std::span<std::int16_t> voip_out) noexcept {
-  const std::size_t n = rx.size();
-  // Timers (resolved per block).
+void FxsPort::start_spill() noexcept {
+  if (!cid_tx_.start(std::span<const std::uint8_t>(cid_msg_.data(), cid_len_))) return;
+  cid_active_ = true;
+  PortEvent e;
+  e.kind = PortEventKind::cid_sent;
+  e.sample = now_;
+  e.number = cid_info_.number.view();
+  e.name = cid_info_.name.view();
+  events_(e);
+}
+
+void FxsPort::fire_timers() noexcept {
+  // Queued line events that are due (they were queued in frame order).
+  std::size_t due = 0;
+  while (due < npending_ && pending_[due].frame <= now_) apply_line_event(pending_[due++]);
+  if (due > 0) {
+    std::copy(pending_.begin() + static_cast<std::ptrdiff_t>(due), pending_.begin() + static_cast<std::ptrdiff_t>(npending_),
+              pending_.begin());
+    npending_ -= due;
+  }
   if (on_hook_pending_ && now_ >= on_hook_at_ + ms(cfg_.flash_max_ms)) {
     on_hook_pending_ = false;
     emit(PortEventKind::hang_up, on_hook_at_);
@@ -245,25 +348,82 @@ void FxsPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
     state_ = State::reorder;
     play_tone(ToneKind::congestion);
   }
-  if (state_ == State::collecting && now_ >= deadline_) finish_number(1);
+  if (state_ == State::collecting && now_ >= deadline_) finish_number(1, now_);
   if (state_ == State::ringing && cid_pending_ && now_ >= cid_at_) {
     cid_pending_ = false;
-    if (cid_tx_.start(std::span<const std::uint8_t>(cid_msg_.data(), cid_len_))) {
-      cid_active_ = true;
-      PortEvent e;
-      e.kind = PortEventKind::cid_sent;
-      e.sample = now_;
-      e.number = cid_info_.number.view();
-      e.name = cid_info_.name.view();
-      events_(e);
+    start_spill();
+  }
+  const CallerIdTiming& t = cfg_.cid_timing;
+  while (state_ == State::ringing && step_ != Step::none && now_ >= step_at_) {
+    switch (step_) {
+      case Step::alert:
+        dtas_.start();
+        dtas_active_ = true;
+        step_ = Step::data;
+        step_at_ = now_ + dtas_.total_samples() + ms(static_cast<int>(t.alert_to_data_ms));
+        break;
+      case Step::pulse_end:
+        line_.ring_off();
+        step_ = Step::data;
+        step_at_ = now_ + ms(static_cast<int>(t.pulse_to_data_ms));
+        break;
+      case Step::data:
+        start_spill();
+        step_ = Step::first_ring;
+        step_at_ = now_ + (cid_active_ ? cid_tx_.spill_samples(cid_len_) : 0) + ms(static_cast<int>(t.data_to_ring_ms));
+        break;
+      case Step::first_ring:
+        step_ = Step::none;
+        line_.ring(cfg_.ring);
+        cadence_on_ = true;
+        emit(PortEventKind::ringing, now_, 1);
+        break;
+      case Step::none: break;
     }
   }
+}
 
-  // Transmit: caller ID spill, a tone, the VoIP audio in a call, else silence.
+std::uint64_t FxsPort::next_deadline() const noexcept {
+  std::uint64_t d = ~std::uint64_t{0};
+  auto consider = [&](std::uint64_t x) {
+    if (x > now_ && x < d) d = x;
+  };
+  if (npending_ > 0) consider(pending_[0].frame);
+  if (on_hook_pending_) consider(on_hook_at_ + ms(cfg_.flash_max_ms));
+  if (state_ == State::dial_tone || state_ == State::collecting) consider(deadline_);
+  if (state_ == State::ringing && cid_pending_) consider(cid_at_);
+  if (state_ == State::ringing && step_ != Step::none) consider(step_at_);
+  return d;
+}
+
+void FxsPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
+                  std::span<std::int16_t> voip_out) noexcept {
+  const std::size_t n = std::min({rx.size(), tx.size(), voip_out.size()});
+  std::size_t pos = 0;
+  for (;;) {
+    fire_timers();
+    if (pos >= n) break;
+    std::size_t len = n - pos;
+    const std::uint64_t d = next_deadline();
+    if (d - now_ < len) len = static_cast<std::size_t>(d - now_);
+    const std::span<const std::int16_t> vin =
+        pos < voip_in.size() ? voip_in.subspan(pos, std::min(len, voip_in.size() - pos)) : std::span<const std::int16_t>{};
+    segment(rx.subspan(pos, len), tx.subspan(pos, len), vin, voip_out.subspan(pos, len));
+    pos += len;
+  }
+}
+
+void FxsPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> tx,
+                      std::span<const std::int16_t> voip_in, std::span<std::int16_t> voip_out) noexcept {
+  const std::size_t n = rx.size();
+  // Transmit: caller ID spill, the DT-AS alert, a tone, the VoIP audio in a call, else silence.
   std::fill(tx.begin(), tx.end(), std::int16_t{0});
   if (cid_active_) {
     cid_tx_.generate(tx);
     if (cid_tx_.idle()) cid_active_ = false;
+  } else if (dtas_active_) {
+    dtas_.generate(tx);
+    if (dtas_.idle()) dtas_active_ = false;
   } else if (tone_ != nullptr) {
     tone_->generate(tx);
   } else if (state_ == State::call) {
@@ -279,7 +439,7 @@ void FxsPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
     e.begin = me.begin;
     events_(e);
     if (me.begin && disabler_.on_tone(me.tone)) {
-      ec_.follow(disabler_);
+      sync_canceller();
       emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
     }
   };
@@ -302,12 +462,12 @@ void FxsPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, 
     }
     if (state_ == State::collecting) {
       if (d.digit == '#' && cfg_.hash_ends_number && ndigits_ > 0) {
-        finish_number(3);
+        finish_number(3, d.sample);
         return;
       }
       if (ndigits_ < digits_.size()) digits_[ndigits_++] = d.digit;
       deadline_ = d.sample + ms(cfg_.inter_digit_timeout_ms);
-      if (static_cast<int>(ndigits_) >= cfg_.max_digits) finish_number(2);
+      if (static_cast<int>(ndigits_) >= cfg_.max_digits) finish_number(2, d.sample);
     }
   };
   dtmf_.process(rx, on_digit);

@@ -1,18 +1,33 @@
 // ports/fxs_port.hpp — the FXS port: the exchange side of a loop facing a telephone (DESIGN.md "Ports").
 //
 //   idle --hook_off--> dial tone --first digit--> collecting --inter-digit timeout / max digits / '#'--> call
-//   idle --ring()--> ringing (cadence; caller ID after the first ring) --hook_off (ring trip)--> call
+//   idle --ring()--> ringing (cadence; caller ID per cid_procedure) --hook_off (ring trip)--> call
 //   call --on-hook--> (on-hook shorter than flash_max_ms: flash, still in call) | (longer: hang_up, released)
 // Every timer is a Config field; for_country() takes the ring cadence from the country's tone plan and the caller
-// ID modem from its practice (Bell 202 in North America per Telcordia GR-30, V.23 per ETSI EN 300 659 elsewhere).
+// ID modem and procedure from its practice (Bell 202 after the first ring in North America per Telcordia GR-30;
+// V.23 before the first ring, line reversal + DT-AS, per ETSI EN 300 659-1 elsewhere).
+//
+// Caller ID procedures (cid_procedure; the delays are CallerIdTiming's, signals/callerid_procedure.hpp):
+//   bellcore_on_hook, etsi_after_ring  ring at once; the spill starts cid_after_ring_ms after the first ring ends
+//   etsi_dtas      line reversal; reversal_to_alert_ms; DT-AS (dtas: 2130 + 2750 Hz, duration_ms); alert_to_data_ms;
+//                  the spill; data_to_ring_ms; ringing with the cadence
+//   etsi_rpas      ring pulse (ring_pulse_ms); pulse_to_data_ms; the spill; data_to_ring_ms; ringing
+//   etsi_polarity  line reversal; reversal_to_data_ms; the spill; data_to_ring_ms; ringing
+// The line reversal is held until the port is idle again (released or stop_ringing()). Without caller ID data
+// every procedure rings at once.
 //
 // Audio: process() takes the samples received from the line (rx: the phone's voice plus the hybrid echo of what
 // the port sends) and the VoIP side's audio, and produces what the port sends to the line (tx: tones, caller ID,
 // or the VoIP audio in a call) and the cleaned audio for the VoIP side (the echo canceller's output, far = tx,
 // near = rx). A modem-tone detector on each direction drives the tone disabler (ports/port_event.hpp).
 //
-// Timing: line events (from the line's exchange end) are given with on_line_event() before the block that follows
-// them; timers are checked once per process() call, so they resolve to the caller's block (10 ms in `linedsp sim`).
+// Timing: sample-exact and independent of how the caller splits the stream. process() cuts its block at every
+// timer's deadline and at every queued line event, so a timer fires (and its event is stamped) at exactly its
+// sample. Line events (from the line's exchange end) are given with on_line_event(): an event whose frame lies
+// ahead of the port's clock is queued (up to kMaxPendingLineEvents) and applied at that sample; one at or
+// behind it is applied at once, stamped with its own frame.
+// Echo canceller: bypassed (no adaptation) outside a call, so it never adapts on the port's own narrowband
+// tones (dial tone, caller ID), and reset when a call starts (number complete or answered); see docs/ports.md.
 // Real-time contract: process(), on_line_event() and the controls are noexcept and allocation-free.
 #pragma once
 
@@ -24,6 +39,8 @@
 #include "devices/line_device.hpp"
 #include "ports/port_event.hpp"
 #include "signals/callerid.hpp"
+#include "signals/callerid_procedure.hpp"
+#include "signals/cas.hpp"
 #include "signals/dtmf_detector.hpp"
 #include "signals/echo_canceller.hpp"
 #include "signals/event.hpp"
@@ -49,6 +66,11 @@ struct FxsPortConfig {
   ModemToneDetectorConfig modem;
   bool bypass_echo_on_cng = true;
   double tone_gain_db = 0.0;
+  // On-hook caller ID procedure and its delays (see the header comment). Supported: bellcore_on_hook,
+  // etsi_after_ring, etsi_dtas, etsi_rpas, etsi_polarity.
+  CallerIdProcedure cid_procedure = CallerIdProcedure::bellcore_on_hook;
+  CallerIdTiming cid_timing;
+  CasGeneratorConfig dtas = CasGeneratorConfig::etsi_dtas();  // EN 300 659-1 DT-AS 2130 + 2750 Hz, 100 ms
 
   static FxsPortConfig for_country(const TonePlan& plan);
 };
@@ -57,6 +79,7 @@ class FxsPort {
  public:
   enum class State : std::uint8_t { idle, dial_tone, collecting, call, ringing, reorder };
   static constexpr std::size_t kMaxEvents = 32;
+  static constexpr std::size_t kMaxPendingLineEvents = 16;
 
   // Validates (std::invalid_argument naming the field), builds the tone generators from the plan (dial, busy,
   // congestion: a plan without them fails), the detectors and the canceller. `line` receives the controls
@@ -80,6 +103,7 @@ class FxsPort {
 
   State state() const noexcept { return state_; }
   bool off_hook() const noexcept { return off_hook_; }
+  bool polarity_reversed() const noexcept { return reversed_; }
   std::uint64_t samples() const noexcept { return now_; }
   const EchoCanceller& echo_canceller() const noexcept { return ec_; }
   std::string_view number() const noexcept { return {digits_.data(), ndigits_}; }
@@ -88,9 +112,19 @@ class FxsPort {
  private:
   void run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
            std::span<std::int16_t> voip_out) noexcept;
+  void segment(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
+               std::span<std::int16_t> voip_out) noexcept;
+  void fire_timers() noexcept;
+  std::uint64_t next_deadline() const noexcept;
+  void apply_line_event(const LineEvent& e) noexcept;
   void emit(PortEventKind k, std::uint64_t at, int value = 0) noexcept;
-  void finish_number(int why) noexcept;
+  void finish_number(int why, std::uint64_t at) noexcept;
   void release() noexcept;
+  void start_call() noexcept;
+  void end_alerting() noexcept;
+  void start_spill() noexcept;
+  void set_reversed(bool r) noexcept;
+  void sync_canceller() noexcept;
   std::uint64_t ms(int v) const noexcept { return static_cast<std::uint64_t>(v) * 8u; }
 
   FxsPortConfig cfg_;
@@ -102,7 +136,10 @@ class FxsPort {
   EchoCanceller ec_;
   PortToneDisabler disabler_;
   CallerIdSender cid_tx_;
+  CasGenerator dtas_;
   FixedEventBuffer<PortEvent, kMaxEvents> events_;
+  std::array<LineEvent, kMaxPendingLineEvents> pending_{};
+  std::size_t npending_ = 0;
 
   State state_ = State::idle;
   std::uint64_t now_ = 0;
@@ -114,7 +151,10 @@ class FxsPort {
   std::size_t ndigits_ = 0;
   // ringing
   std::uint64_t ring_start_ = 0, cid_at_ = 0;
-  bool cid_pending_ = false, cid_active_ = false;
+  bool cid_pending_ = false, cid_active_ = false, dtas_active_ = false, reversed_ = false, cadence_on_ = false;
+  // pre-ring caller ID steps (ETSI): what happens at step_at_
+  enum class Step : std::uint8_t { none, alert, data, pulse_end, first_ring } step_ = Step::none;
+  std::uint64_t step_at_ = 0;
   std::array<std::uint8_t, 160> cid_msg_{};
   std::size_t cid_len_ = 0;
   CallerIdMessage cid_info_{};
