@@ -117,6 +117,10 @@ void BM_EchoCanceller(benchmark::State& state, Isa isa) {
   const double audio_s = double(state.iterations()) * double(c.far.size()) / kRate;
   state.counters["channels_per_core"] = benchmark::Counter(audio_s, benchmark::Counter::kIsRate);
   state.counters["bytes_per_channel"] = double(ec.memory_bytes());
+  // The active window at the end of the run, and how often it was narrowed / reopened.
+  state.counters["window_taps"] = double(ec.window_taps());
+  state.counters["narrowings"] = double(ec.window_narrowings());
+  state.counters["reopenings"] = double(ec.window_reopenings());
   const Quality q = quality(c, out);
   set_quality(state, q);
   EchoCanceller ref(linear_config(tail_ms), Isa::scalar);

@@ -18,7 +18,20 @@ constexpr float kRollbackFloor = 1000.0f;
 constexpr float kCopyRatio = 0.9f;
   // Geigel far-end maxima are kept per block of this many samples
 
-float clamp_to_int16(float v) noexcept { return std::clamp(std::nearbyint(v), -32768.0f, 32767.0f); }
+// Round to nearest (ties to even, as std::nearbyint in the default mode) without a libm call: after the
+// clamp |v| < 2^22, where adding and subtracting 1.5 * 2^23 leaves exactly the rounded integer.
+float clamp_to_int16(float v) noexcept {
+  constexpr float kMagic = 12582912.0f;
+  return (std::clamp(v, -32768.0f, 32767.0f) + kMagic) - kMagic;
+}
+
+// Active window (EchoCancellerConfig::active_window): granularity, margin either side, how often it is
+// recomputed, how long after a reopening it stays whole, and how long a poorly cancelling window lasts.
+constexpr std::size_t kWindowBlock = 16;
+constexpr std::size_t kWindowMarginBlocks = 2;   // 4 ms either side at 8 kHz
+constexpr std::uint64_t kWindowCheck = 256;      // samples between narrowing attempts
+constexpr int kWindowSettleMs = 500;             // whole tail for at least this long after a reopening
+constexpr int kWindowPoorMs = 10;                // reopen after this much far-end talk cancelled < 10 dB
 
 const EchoCancellerConfig& validate(const EchoCancellerConfig& c) {
   if (c.sample_rate_hz != 8000 && c.sample_rate_hz != 16000)
@@ -28,6 +41,8 @@ const EchoCancellerConfig& validate(const EchoCancellerConfig& c) {
   if (!(c.step_size > 0.0f && c.step_size < 2.0f)) throw std::invalid_argument("step_size: must be in (0, 2)");
   if (!(c.proportionate_alpha >= -1.0f && c.proportionate_alpha < 1.0f))
     throw std::invalid_argument("proportionate_alpha: must be in [-1, 1)");
+  if (!(c.window_floor_db >= -90.0f && c.window_floor_db <= -20.0f))
+    throw std::invalid_argument("window_floor_db: must be in [-90, -20]");
   if (c.gain_update_samples < 1) throw std::invalid_argument("gain_update_samples: must be at least 1");
   if (!(c.geigel_erl_db >= 0.0f && c.geigel_erl_db <= 40.0f))
     throw std::invalid_argument("geigel_erl_db: must be in [0, 40]");
@@ -50,7 +65,8 @@ EchoCanceller::EchoCanceller(const EchoCancellerConfig& cfg, Isa isa)
       wf_(taps_),
       g_(taps_),
       hist_(taps_ + 1 + hist_slack_),
-      block_max_((taps_ + kBlock - 1) / kBlock) {
+      block_max_((taps_ + kBlock - 1) / kBlock),
+      tap_energy_((taps_ + kWindowBlock - 1) / kWindowBlock) {
   const float fs = static_cast<float>(cfg.sample_rate_hz);
   geigel_ratio_ = std::pow(10.0f, -cfg.geigel_erl_db / 20.0f);
   far_active_power_ = static_cast<float>(dbm0_to_power(cfg.far_active_dbm0));
@@ -60,6 +76,7 @@ EchoCanceller::EchoCanceller(const EchoCancellerConfig& cfg, Isa isa)
   hold_decay_ = std::pow(10.0f, -2.0f / static_cast<float>(taps_));
   dt_hangover_ = static_cast<int>(cfg.double_talk_hangover_ms * cfg.sample_rate_hz / 1000);
   nlp_hangover_ = static_cast<int>(taps_) + cfg.sample_rate_hz / 50;  // the tail plus 20 ms
+  window_floor_ = std::pow(10.0f, cfg.window_floor_db / 10.0f);
   reset();
 }
 
@@ -68,7 +85,13 @@ void EchoCanceller::reset() noexcept {
   std::fill(wf_.begin(), wf_.end(), 0.0f);
   std::fill(hist_.begin(), hist_.end(), 0.0f);
   std::fill(block_max_.begin(), block_max_.end(), 0.0f);
+  std::fill(tap_energy_.begin(), tap_energy_.end(), 0.0f);
+  lo_ = 0;
+  hi_ = taps_;
   k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+  gain_countdown_ = poor_run_ = 0;
+  last_reopen_ = 0;
+  narrowings_ = reopenings_ = 0;
   pos_ = hist_slack_;
   n_ = 0;
   a_ = p_ = 0.0f;
@@ -94,7 +117,56 @@ float EchoCanceller::erle_estimate_db() const noexcept {
 }
 
 std::size_t EchoCanceller::memory_bytes() const noexcept {
-  return sizeof(*this) + (w_.capacity() + wf_.capacity() + g_.capacity() + hist_.capacity() + block_max_.capacity()) * sizeof(float);
+  return sizeof(*this) + (w_.capacity() + wf_.capacity() + g_.capacity() + hist_.capacity() + block_max_.capacity() +
+                           tap_energy_.capacity()) *
+                              sizeof(float);
+}
+
+// Line echo paths are a bulk delay plus a few ms of dispersion (G.168 Annex D: 64-128 taps); the rest of the
+// tail only carries the filters' misadjustment noise. Once converged, both filters run over the 16-tap
+// blocks from the first to the last whose energy (foreground + background) is within window_floor_db of the
+// strongest, plus a margin; the taps outside are zeroed. Cutting blocks that weak costs nothing measurable
+// (they sum to far less than the residual the linear filter leaves) and the zeroed noise taps no longer add
+// misadjustment.
+void EchoCanceller::try_narrow_window() noexcept {
+  const std::size_t blocks = tap_energy_.size();
+  float top = 0.0f;
+  for (std::size_t b = 0; b < blocks; ++b) {
+    const std::size_t end = std::min(taps_, (b + 1) * kWindowBlock);
+    float e = 0.0f;
+    for (std::size_t k = b * kWindowBlock; k < end; ++k) e += w_[k] * w_[k] + wf_[k] * wf_[k];
+    tap_energy_[b] = e;
+    top = std::max(top, e);
+  }
+  if (!(top > 0.0f)) return;
+  const float floor = top * window_floor_;
+  std::size_t first = 0, last = blocks - 1;
+  while (tap_energy_[first] < floor) ++first;
+  while (tap_energy_[last] < floor) --last;
+  first = first > kWindowMarginBlocks ? first - kWindowMarginBlocks : 0;
+  last = std::min(blocks - 1, last + kWindowMarginBlocks);
+  const std::size_t lo = first * kWindowBlock, hi = std::min(taps_, (last + 1) * kWindowBlock);
+  if (lo <= lo_ && hi >= hi_) return;  // only ever narrows; reopen_window() widens
+  const std::size_t new_lo = std::max(lo, lo_), new_hi = std::min(hi, hi_);
+  std::fill(w_.begin() + static_cast<std::ptrdiff_t>(lo_), w_.begin() + static_cast<std::ptrdiff_t>(new_lo), 0.0f);
+  std::fill(wf_.begin() + static_cast<std::ptrdiff_t>(lo_), wf_.begin() + static_cast<std::ptrdiff_t>(new_lo), 0.0f);
+  std::fill(w_.begin() + static_cast<std::ptrdiff_t>(new_hi), w_.begin() + static_cast<std::ptrdiff_t>(hi_), 0.0f);
+  std::fill(wf_.begin() + static_cast<std::ptrdiff_t>(new_hi), wf_.begin() + static_cast<std::ptrdiff_t>(hi_), 0.0f);
+  lo_ = new_lo;
+  hi_ = new_hi;
+  k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+  a_ = 0.0f;  // the pending update was normalised over the old window
+  ++narrowings_;
+}
+
+void EchoCanceller::reopen_window() noexcept {
+  lo_ = 0;
+  hi_ = taps_;
+  k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+  a_ = 0.0f;
+  poor_run_ = 0;
+  last_reopen_ = n_;
+  ++reopenings_;
 }
 
 float EchoCanceller::step(float x_raw, float d_raw) noexcept {
@@ -122,17 +194,20 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
 
   // Background filter: pending update (sample t-1) fused with its output for sample t. Foreground filter:
   // output only; it is what the caller hears.
-  if (a_ != 0.0f && cfg_.proportionate_alpha > -1.0f &&
-      n_ % static_cast<std::uint64_t>(cfg_.gain_update_samples) == 0)
-    k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+  const bool gain_tick = gain_countdown_ == 0;
+  gain_countdown_ = gain_tick ? cfg_.gain_update_samples - 1 : gain_countdown_ - 1;
+  const std::size_t nw = hi_ - lo_;
+  if (a_ != 0.0f && cfg_.proportionate_alpha > -1.0f && gain_tick)
+    k_->gains(w_.data() + lo_, g_.data() + lo_, nw, cfg_.proportionate_alpha);
   // While the far end is quiet and no update is pending the background is neither adapted nor compared,
   // so only the foreground runs (speech has long pauses: this is most of the density win).
   float y = 0.0f, yb = 0.0f;
   const bool run_background = a_ != 0.0f || px_ > far_active_power_;
   if (run_background) {
-    yb = k_->adapt_filter_pair(w_.data(), wf_.data(), g_.data(), xn + 1, xn, a_, taps_, &p_, &y);
+    yb = k_->adapt_filter_pair(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_, nw,
+                               &p_, &y);
   } else {
-    y = k_->dot(wf_.data(), xn, taps_);
+    y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
   }
   const float eb = d - yb;
   const float e = d - y;
@@ -201,12 +276,14 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
     block_dt_ = false;
     better_run_ = quiet_block && s_ee_ < kCopyRatio * s_ff_ ? better_run_ + 1 : 0;
     if (!frozen_ && better_run_ >= kCopyAfterBlocks) {
-      std::copy(w_.begin(), w_.end(), wf_.begin());
+      std::copy(w_.begin() + static_cast<std::ptrdiff_t>(lo_), w_.begin() + static_cast<std::ptrdiff_t>(hi_),
+                wf_.begin() + static_cast<std::ptrdiff_t>(lo_));
       s_ff_ = s_ee_;
       ++copies_;
     } else if (!frozen_ && s_ee_ > 2.0f * s_ff_ + kRollbackFloor) {
-      std::copy(wf_.begin(), wf_.end(), w_.begin());
-      k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+      std::copy(wf_.begin() + static_cast<std::ptrdiff_t>(lo_), wf_.begin() + static_cast<std::ptrdiff_t>(hi_),
+                w_.begin() + static_cast<std::ptrdiff_t>(lo_));
+      k_->gains(w_.data() + lo_, g_.data() + lo_, nw, cfg_.proportionate_alpha);
       s_ee_ = s_ff_;
       a_ = 0.0f;
       ++rollbacks_;
@@ -216,6 +293,22 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   if (far_active && dt_hold_ == 0) {
     pd_long_ += alpha_long_ * (d * d - pd_long_);
     pe_long_ += alpha_long_ * (e * e - pe_long_);
+  }
+
+  // Active window: narrowed from the converged taps (ERLE estimate >= 20 dB, no double talk, 0.5 s after a
+  // reopening); reopened to the whole tail as soon as the windowed foreground cancels less than 10 dB of
+  // what arrives for 10 ms of far-end talk (an echo path change, an opened path or double talk; the
+  // background then searches the whole tail again). The level floor (4x the near-end background, and
+  // -70 dBm0) keeps the bulk delay's silence at a far-end onset from counting as poor cancellation.
+  if (cfg_.active_window && !frozen_ && !bypass_) {
+    if (nw != taps_ && far_active) {
+      const bool poor = pe_ > 0.1f * pd_ && pe_ > 4.0f * background_ + 0.001f * far_active_power_;
+      poor_run_ = poor ? poor_run_ + 1 : 0;
+      if (poor_run_ > cfg_.sample_rate_hz * kWindowPoorMs / 1000) reopen_window();
+    }
+    if (n_ % kWindowCheck == kWindowCheck - 1 && dt_hold_ == 0 && pd_long_ > 100.0f * pe_long_ &&
+        n_ - last_reopen_ >= static_cast<std::uint64_t>(cfg_.sample_rate_hz * kWindowSettleMs / 1000))
+      try_narrow_window();
   }
 
   // Never amplify: while the error is louder than the input (an open echo path, a stale filter) pass the

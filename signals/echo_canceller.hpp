@@ -79,6 +79,8 @@ struct EchoCancellerConfig {
   float regularisation_dbm0 = -50.0f;     // delta of the normalisation, as a signal power
   bool nlp_enabled = true;                // non-linear processor with comfort noise
   bool near_highpass = true;              // DC blocker on both inputs (cheap FXO interfaces add DC)
+  bool active_window = true;              // once converged, filter and adapt only the taps the echo occupies
+  float window_floor_db = -40.0f;         // 16-tap blocks this far below the strongest block are outside it
 };
 
 // What the tone disabler (signals/tone_disabler.hpp, G.164/G.165: 2100 Hz with phase reversals disables the
@@ -128,6 +130,12 @@ class EchoCanceller {
 
   std::span<const float> taps() const noexcept { return {wf_.data(), taps_}; }  // the foreground filter
   std::size_t tap_count() const noexcept { return taps_; }
+  // The active window [first, first + count) of taps both filters run over (the whole tail until converged).
+  std::size_t window_first() const noexcept { return lo_; }
+  std::size_t window_taps() const noexcept { return hi_ - lo_; }
+  // How often the window was narrowed / reopened to the whole tail.
+  std::uint64_t window_narrowings() const noexcept { return narrowings_; }
+  std::uint64_t window_reopenings() const noexcept { return reopenings_; }
   const EchoCancellerConfig& config() const noexcept { return cfg_; }
   Isa isa() const noexcept { return k_->isa; }
   // Bytes this channel owns (object + heap), for density figures.
@@ -135,6 +143,8 @@ class EchoCanceller {
 
  private:
   float step(float x, float d) noexcept;  // one sample: returns the output before int16 conversion
+  void try_narrow_window() noexcept;      // active window from the converged taps
+  void reopen_window() noexcept;          // back to the whole tail
 
   EchoCancellerConfig cfg_;
   const NlmsKernels* k_;
@@ -142,7 +152,10 @@ class EchoCanceller {
   std::size_t hist_slack_;  // history buffer is taps_ + 1 + hist_slack_ long
   detail::AlignedFloats w_, wf_, g_, hist_;  // background taps, foreground taps, tap gains, far history
   std::vector<float> block_max_;  // |far| maxima of 16-sample blocks over the tail (Geigel)
+  std::vector<float> tap_energy_;  // per 16-tap block energy of the taps (active-window scratch)
   std::size_t pos_ = 0;
+  std::size_t lo_ = 0, hi_ = 0;    // active window of taps
+  float window_floor_;             // window_floor_db as an energy ratio
   // constants
   float geigel_ratio_, far_active_power_, delta_, alpha_short_, alpha_long_, hold_decay_;
   int dt_hangover_, nlp_hangover_;
@@ -161,7 +174,10 @@ class EchoCanceller {
   float background_ = 0.0f;                              // near-end background power
   float hp_x1_ = 0.0f, hp_y1_ = 0.0f, hp_fx1_ = 0.0f, hp_fy1_ = 0.0f;  // DC blockers (near, far)
   int dt_hold_ = 0, far_hold_ = 0, energy_run_ = 0, bg_count_ = 0;
-  std::uint64_t copies_ = 0, rollbacks_ = 0;
+  int gain_countdown_ = 0;       // samples until the next IPNLMS gain refresh
+  int poor_run_ = 0;             // far-active samples in a row the windowed foreground cancelled < 10 dB
+  std::uint64_t last_reopen_ = 0;
+  std::uint64_t copies_ = 0, rollbacks_ = 0, narrowings_ = 0, reopenings_ = 0;
   bool block_dt_ = false;  // double talk seen in the current comparison block
   int better_run_ = 0;     // consecutive blocks in which the background did 3 dB better
   std::uint32_t rng_ = 0x12345678u;
