@@ -16,10 +16,10 @@ namespace linedsp {
 
 const ProgressKernels& progress_kernels(Isa isa) noexcept {
   static const ProgressKernels k[4] = {
-      {detail::progress_goertzel_single_scalar, detail::progress_goertzel_multi_scalar, Isa::scalar},
-      {detail::progress_goertzel_single_sse2, detail::progress_goertzel_multi_sse2, Isa::sse2},
-      {detail::progress_goertzel_single_avx2, detail::progress_goertzel_multi_avx2, Isa::avx2},
-      {detail::progress_goertzel_single_avx512, detail::progress_goertzel_multi_avx512, Isa::avx512},
+      {detail::progress_block_single_scalar, detail::progress_block_multi_scalar, Isa::scalar},
+      {detail::progress_block_single_sse2, detail::progress_block_multi_sse2, Isa::sse2},
+      {detail::progress_block_single_avx2, detail::progress_block_multi_avx2, Isa::avx2},
+      {detail::progress_block_single_avx512, detail::progress_block_multi_avx512, Isa::avx512},
   };
   const auto i = static_cast<std::size_t>(isa);
   return (i < 4 && isa_supported(isa)) ? k[i] : k[0];
@@ -28,7 +28,7 @@ const ProgressKernels& progress_kernels(Isa isa) noexcept {
 namespace detail {
 
 namespace {
-constexpr std::size_t kSub = 4;            // sub-blocks per block
+constexpr std::size_t kSub = kProgressSub;  // sub-blocks per block
 constexpr double kBlockMs = 20.0;
 constexpr double kCloseHz = 45.0;          // components closer than this: judged on 40 ms bins
 constexpr double kSitAltHz = 25.0;         // SIT: four bins 25 Hz apart, centred on nominal (+-12.5, +-37.5)
@@ -83,8 +83,11 @@ struct ProgressPlan {
   std::size_t m = 0, m16 = 0;  // filters, padded
   std::vector<double> freq;
   std::vector<float> coeff;                       // m16
-  std::vector<float> cos_w, sin_w;                // m
-  std::vector<std::complex<float>> rot_sub;       // [f * kSub + j] = exp(-i w j S)
+  std::vector<float> cos_w, sin_w;                // m16
+  std::vector<float> rot_re, rot_im;              // [j * m16 + f] = exp(-i w j S)
+  ProgressConsts kc_single{}, kc_multi{};         // kernel views of the tables above
+  std::vector<std::uint16_t> n40;                 // filters with need40 set
+  double screen_ratio = 0;                        // no signature can pass unless a bin holds this share
   std::vector<std::complex<float>> rot_n;         // exp(-i w N)
   std::vector<double> adv;                        // w N (expected phase advance per block)
   std::vector<Signature> sigs;
@@ -114,9 +117,8 @@ struct Matcher {
 };
 
 struct ProgressChannel {
-  std::vector<float> buf;  // one block (single-channel form)
+  std::vector<std::int16_t> buf;  // one block (single-channel form)
   std::size_t fill = 0;
-  std::int64_t esum = 0, esq = 0;  // sample sum and sum of squares of the block so far
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
   std::vector<float> env;                          // m * 2 * kSub: 5 ms magnitudes, previous block then this
@@ -139,14 +141,13 @@ struct ProgressChannel {
   bool cand = false;
   std::vector<Matcher> matchers;
   int active = -1;
-  std::vector<std::complex<float>> scratch;  // kSub * m
+  std::vector<double> pk20, pk40;  // m: |X|^2 of this block's 20 ms and 40 ms bins
 
   void reset(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) {
     passed.assign(nsigs, 0);
     passed_prev.assign(nsigs, 0);
-    buf.assign(n, 0.0f);
+    buf.assign(n, 0);
     fill = 0;
-    esum = esq = 0;
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
@@ -168,12 +169,13 @@ struct ProgressChannel {
     cand_label = -1;
     matchers.assign(ntones, Matcher{});
     active = -1;
-    scratch.assign(kSub * m, {});
+    pk20.assign(m, 0.0);
+    pk40.assign(m, 0.0);
   }
   std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) const {
-    return sizeof(*this) + 2 * nsigs + n * sizeof(float) + 2 * m * sizeof(std::complex<float>) + ntones * sizeof(Matcher) +
-           2 * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
-           kSub * m * sizeof(std::complex<float>);
+    return sizeof(*this) + 2 * nsigs + n * sizeof(std::int16_t) + 2 * m * sizeof(std::complex<float>) +
+           ntones * sizeof(Matcher) + 2 * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
+           2 * m * sizeof(double);
   }
 };
 
@@ -373,9 +375,10 @@ void compile(ProgressPlan& p, Isa isa) {
   if (p.m == 0) throw std::invalid_argument("TonePlan.tones: no frequencies");
   p.m16 = (p.m + 15) / 16 * 16;
   p.coeff.assign(p.m16, 0.0f);
-  p.cos_w.resize(p.m);
-  p.sin_w.resize(p.m);
-  p.rot_sub.resize(p.m * kSub);
+  p.cos_w.assign(p.m16, 0.0f);
+  p.sin_w.assign(p.m16, 0.0f);
+  p.rot_re.assign(kSub * p.m16, 0.0f);
+  p.rot_im.assign(kSub * p.m16, 0.0f);
   p.rot_n.resize(p.m);
   p.adv.resize(p.m);
   for (std::size_t f = 0; f < p.m; ++f) {
@@ -385,8 +388,11 @@ void compile(ProgressPlan& p, Isa isa) {
     p.coeff[f] = static_cast<float>(2 * std::cos(w));
     p.cos_w[f] = static_cast<float>(std::cos(w));
     p.sin_w[f] = static_cast<float>(std::sin(w));
-    for (std::size_t j = 0; j < kSub; ++j)
-      p.rot_sub[f * kSub + j] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(j * p.sub_len)));
+    for (std::size_t j = 0; j < kSub; ++j) {
+      const auto r = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(j * p.sub_len)));
+      p.rot_re[j * p.m16 + f] = r.real();
+      p.rot_im[j * p.m16 + f] = r.imag();
+    }
     p.rot_n[f] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(p.n)));
     p.adv[f] = w * static_cast<double>(p.n);
   }
@@ -397,6 +403,19 @@ void compile(ProgressPlan& p, Isa isa) {
     if (sg.close)
       for (std::size_t ci = 0; ci < sg.ncomp; ++ci)
         for (std::size_t a = 0; a < sg.comps[ci].nalt; ++a) p.need40[sg.comps[ci].alt[a]] = 1;
+  for (std::size_t f = 0; f < p.m; ++f)
+    if (p.need40[f]) p.n40.push_back(static_cast<std::uint16_t>(f));
+  // A signature passes only if its components' shares sum to its purity floor: one of them holds at least
+  // floor / components (and is above the level floor).
+  p.screen_ratio = 1.0;
+  for (const auto& sg : p.sigs) {
+    const double need = sg.close ? cfg.min_purity - 0.1 : cfg.min_purity;
+    p.screen_ratio = std::min(p.screen_ratio, need / sg.ncomp);
+  }
+  p.kc_single = ProgressConsts{p.coeff.data(), p.cos_w.data(), p.sin_w.data(), p.rot_re.data(), p.rot_im.data(),
+                               p.m16, p.m16, p.sub_len};
+  p.kc_multi = p.kc_single;
+  p.kc_multi.m = p.m;
 }
 
 struct Emitter {
@@ -409,27 +428,19 @@ class Engine {
  public:
   Engine(const ProgressPlan& p, ProgressChannel& c, Emitter emit) : p_(p), c_(c), emit_(emit) {}
 
-  // s1/s2 of the block's sub-blocks for this channel: value of (filter f, sub j) at s1[f * fs + j * js].
-  void block(const float* s1, const float* s2, std::size_t fstride, std::size_t jstride, double energy) {
+  // The kernel's outputs for this channel: X of filter f at xre/xim[f * xs], env of (f, sub j) at env[f * ef + j * ej].
+  void block(const float* xre, const float* xim, const float* env_in, std::size_t xs, std::size_t ef, std::size_t ej,
+             double energy) {
     const std::size_t m = p_.m;
-    for (std::size_t f = 0; f < m; ++f) {
-      std::complex<float> x{};
-      const bool n40 = p_.need40[f];
+    for (std::size_t f = 0; f < m; ++f) c_.cur_x[f] = {xre[f * xs], xim[f * xs]};
+    for (const std::uint16_t f : p_.n40) {
       float* env = c_.env.data() + f * 2 * kSub;
       for (std::size_t j = 0; j < kSub; ++j) {
-        const float a = s1[f * fstride + j * jstride], b = s2[f * fstride + j * jstride];
-        const std::complex<float> g(a - b * p_.cos_w[f], b * p_.sin_w[f]);
-        x += cmul(g, p_.rot_sub[f * kSub + j]);
-        if (n40) {
-          env[j] = env[kSub + j];
-          env[kSub + j] = std::sqrt(std::norm(g));
-        }
+        env[j] = env[kSub + j];
+        env[kSub + j] = env_in[f * ef + j * ej];
       }
-      c_.cur_x[f] = x;
-      if (n40) {
-        c_.prev_x40[f] = c_.x40[f];
-        c_.x40[f] = c_.prev_x[f] + cmul(p_.rot_n[f], x);
-      }
+      c_.prev_x40[f] = c_.x40[f];
+      c_.x40[f] = c_.prev_x[f] + cmul(p_.rot_n[f], c_.cur_x[f]);
     }
     const std::uint64_t j = c_.block_index;
     // Evaluate signatures on this block (needs the previous one).
@@ -478,6 +489,21 @@ class Engine {
   void evaluate(double energy, int& label, float& power, float& freq, float& level) {
     const double n = static_cast<double>(p_.n);
     const double e40 = energy + c_.prev_e;
+    // Powers once per block, and the screen: speech, music, noise and silence stop here.
+    const double r20 = 2.0 / (n * energy), w20 = 2.0 / (n * n);
+    const double r40 = 1.0 / (n * e40), w40 = 1.0 / (2 * n * n);
+    bool any = false;
+    for (std::size_t f = 0; f < p_.m; ++f) {
+      const double pk = std::norm(c_.cur_x[f]);
+      c_.pk20[f] = pk;
+      any = any || (pk * r20 >= p_.screen_ratio && pk * w20 >= p_.min_power);
+    }
+    for (const std::uint16_t f : p_.n40) {
+      const double pk = std::norm(c_.x40[f]);
+      c_.pk40[f] = pk;
+      any = any || (pk * r40 >= p_.screen_ratio && pk * w40 >= p_.min_power);
+    }
+    if (!any) return;
     int best_n = 0;
     double best_purity = 0;
     for (std::size_t si = 0; si < p_.sigs.size(); ++si) {
@@ -495,13 +521,13 @@ class Engine {
           const std::size_t f = c.alt[a];
           double ratio, pwr;
           if (s.close) {
-            const double p40 = std::norm(c_.x40[f]);
-            ratio = p40 / (n * e40);
-            pwr = p40 / (2 * n * n);
+            const double p40 = c_.pk40[f];
+            ratio = p40 * r40;
+            pwr = p40 * w40;
           } else {
-            const double pk = std::norm(c_.cur_x[f]);
-            ratio = 2 * pk / (n * energy);
-            pwr = 2 * pk / (n * n);
+            const double pk = c_.pk20[f];
+            ratio = pk * r20;
+            pwr = pk * w20;
           }
           if (ratio > best_ratio) {
             best_ratio = ratio;
@@ -850,8 +876,7 @@ ProgressDetector::ProgressDetector(const TonePlan& plan, const ProgressDetectorC
   detail::compile(*p, isa);
   plan_ = p;
   ch_ = std::make_unique<detail::ProgressChannel>();
-  s1_.assign(detail::kSub * p->m16, 0.0f);
-  s2_.assign(detail::kSub * p->m16, 0.0f);
+  work_.assign((2 + detail::kSub) * p->m16 + p->n, 0.0f);
   reset();
 }
 
@@ -864,22 +889,13 @@ const TonePlan& ProgressDetector::plan() const noexcept { return plan_->plan; }
 std::size_t ProgressDetector::block_samples() const noexcept { return plan_->n; }
 std::size_t ProgressDetector::filter_count() const noexcept { return plan_->m; }
 std::size_t ProgressDetector::bytes_per_channel() const noexcept {
-  return ch_->bytes(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size()) + (s1_.size() + s2_.size()) * sizeof(float);
+  return ch_->bytes(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size()) + work_.size() * sizeof(float);
 }
 
 std::size_t ProgressDetector::feed(std::span<const std::int16_t> pcm) noexcept {
   auto& c = *ch_;
   const std::size_t take = std::min(pcm.size(), plan_->n - c.fill);
-  // Energy sums in exact integer arithmetic (so both detector forms agree whatever the order).
-  std::int64_t s = 0, q = 0;
-  for (std::size_t i = 0; i < take; ++i) {
-    const std::int32_t v = pcm[i];
-    c.buf[c.fill + i] = static_cast<float>(v);
-    s += v;
-    q += v * v;
-  }
-  c.esum += s;
-  c.esq += q;
+  std::copy_n(pcm.data(), take, c.buf.data() + c.fill);
   c.fill += take;
   return take;
 }
@@ -889,11 +905,14 @@ bool ProgressDetector::block_ready() const noexcept { return ch_->fill == plan_-
 void ProgressDetector::block(void* ctx, Emit emit) noexcept {
   const auto& p = *plan_;
   auto& c = *ch_;
-  p.k->single(c.buf.data(), p.sub_len, detail::kSub, p.coeff.data(), p.m16, s1_.data(), s2_.data());
-  const double e = detail::energy_from_sums(c.esum, c.esq, p.n);
-  c.esum = c.esq = 0;
+  float* xre = work_.data();
+  float* xim = xre + p.m16;
+  float* env = xim + p.m16;
+  float* scratch = env + detail::kSub * p.m16;
+  p.k->single(c.buf.data(), p.kc_single, scratch, detail::ProgressOut{xre, xim, env, &sums_[0], &sums_[1]});
+  const double e = detail::energy_from_sums(sums_[0], sums_[1], p.n);
   detail::Engine eng(p, c, detail::Emitter{ctx, emit});
-  eng.block(s1_.data(), s2_.data(), 1, p.m16, e);
+  eng.block(xre, xim, env, 1, 1, p.m16, e);
   c.fill = 0;
 }
 
@@ -916,9 +935,9 @@ ProgressDetectorBank::ProgressDetectorBank(const TonePlan& plan, std::size_t cha
   detail::compile(*p, isa);
   plan_ = p;
   chans_.resize(n_);
-  x_.assign(p->n * npad_, 0.0f);
-  s1_.assign(p->m * detail::kSub * npad_, 0.0f);
-  s2_.assign(p->m * detail::kSub * npad_, 0.0f);
+  x_.assign(p->n * npad_, 0);
+  work_.assign((2 + detail::kSub) * p->m * npad_ + p->n * npad_, 0.0f);
+  sums_.assign(2 * npad_, 0);
   reset();
 }
 
@@ -933,21 +952,12 @@ void ProgressDetectorBank::reset() noexcept {
 std::size_t ProgressDetectorBank::bytes_per_channel() const noexcept {
   const auto& p = *plan_;
   return chans_[0].bytes(0, p.m, p.tones.size(), p.sigs.size()) +
-         (x_.size() + s1_.size() + s2_.size()) * sizeof(float) / n_;
+         (x_.size() * sizeof(std::int16_t) + work_.size() * sizeof(float) + sums_.size() * sizeof(std::int64_t)) / n_;
 }
 
 std::size_t ProgressDetectorBank::feed(std::span<const std::int16_t> in) noexcept {
   const std::size_t frames = std::min(in.size() / n_, plan_->n - fill_);
-  for (std::size_t f = 0; f < frames; ++f) {
-    float* dst = x_.data() + (fill_ + f) * npad_;
-    const std::int16_t* src = in.data() + f * n_;
-    for (std::size_t ch = 0; ch < n_; ++ch) {
-      const std::int32_t v = src[ch];
-      dst[ch] = static_cast<float>(v);
-      chans_[ch].esum += v;
-      chans_[ch].esq += v * v;
-    }
-  }
+  for (std::size_t f = 0; f < frames; ++f) std::copy_n(in.data() + f * n_, n_, x_.data() + (fill_ + f) * npad_);
   fill_ += frames;
   return frames == 0 ? in.size() : frames * n_;  // a partial frame is dropped (caller error)
 }
@@ -956,7 +966,13 @@ bool ProgressDetectorBank::block_ready() const noexcept { return fill_ == plan_-
 
 void ProgressDetectorBank::block(void* ctx, Emit emit) noexcept {
   const auto& p = *plan_;
-  p.k->multi(x_.data(), p.sub_len, detail::kSub, npad_, p.coeff.data(), p.m, s1_.data(), s2_.data());
+  float* xre = work_.data();
+  float* xim = xre + p.m * npad_;
+  float* env = xim + p.m * npad_;
+  float* scratch = env + detail::kSub * p.m * npad_;
+  std::int64_t* sum = sums_.data();
+  std::int64_t* sumsq = sum + npad_;
+  p.k->multi(x_.data(), npad_, p.kc_multi, scratch, detail::ProgressOut{xre, xim, env, sum, sumsq});
   struct Ctx {
     void* ctx;
     Emit emit;
@@ -964,14 +980,13 @@ void ProgressDetectorBank::block(void* ctx, Emit emit) noexcept {
   };
   for (std::size_t ch = 0; ch < n_; ++ch) {
     Ctx cc{ctx, emit, static_cast<std::uint32_t>(ch)};
-    const double e = detail::energy_from_sums(chans_[ch].esum, chans_[ch].esq, p.n);
-    chans_[ch].esum = chans_[ch].esq = 0;
+    const double e = detail::energy_from_sums(sum[ch], sumsq[ch], p.n);
     detail::Engine eng(p, chans_[ch],
                        detail::Emitter{&cc, [](void* q, const ProgressEvent& ev) {
                                          auto* c = static_cast<Ctx*>(q);
                                          c->emit(c->ctx, ProgressBankEvent{c->ch, ev});
                                        }});
-    eng.block(s1_.data() + ch, s2_.data() + ch, detail::kSub * npad_, npad_, e);
+    eng.block(xre + ch, xim + ch, env + ch, npad_, detail::kSub * npad_, npad_, e);
   }
   fill_ = 0;
 }

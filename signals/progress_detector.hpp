@@ -5,9 +5,11 @@
 // Figures (REFERENCES.md "Call-progress tones"; ITU-T E.180 and Suppl. 2; each plan entry cites its own source):
 // the plan gives frequencies, levels and cadences; the receiver tolerances below are configurable.
 //
-// How it works. Input is cut into 20 ms blocks (160 samples at 8 kHz, 320 at 16 kHz). One Goertzel per distinct
-// plan frequency (plus neighbours for SIT, see below) runs over each block as four 5 ms sub-blocks (independent
-// recursions: signals/kernels/progress_*.cpp, per ISA), combined by phase rotation into the block's DFT bin. Per
+// How it works. Input is cut into 20 ms blocks (160 samples at 8 kHz, 320 at 16 kHz). One kernel call per block
+// (signals/kernels/progress_*.cpp, per ISA; SIMD lanes across filters for one channel, across channels in the bank)
+// converts the block, sums its energy and runs one Goertzel per distinct plan frequency (plus neighbours for SIT,
+// see below) as four 5 ms sub-blocks (independent recursions), combined by phase rotation into the block's DFT
+// bin. Blocks whose strongest bin cannot make any signature pure enough stop there (speech, music, silence). Per
 // block and per "signature" (the set of components a tone segment is made of):
 //  - purity: the components hold at least min_purity of the block's (DC-removed) energy — rejects speech, music
 //    and noise, which spread their energy; levels: every component at least min_level_dbm0, and the components'
@@ -136,7 +138,8 @@ class ProgressDetector {
 
   std::shared_ptr<const detail::ProgressPlan> plan_;
   std::unique_ptr<detail::ProgressChannel> ch_;
-  std::vector<float> s1_, s2_;
+  std::vector<float> work_;          // kernel outputs (x_re, x_im, env) and scratch
+  std::array<std::int64_t, 2> sums_{};
 };
 
 // N channels, input interleaved by frame; events carry the channel.
@@ -182,17 +185,22 @@ class ProgressDetectorBank {
   std::shared_ptr<const detail::ProgressPlan> plan_;
   std::size_t n_, npad_;
   std::vector<detail::ProgressChannel> chans_;
-  std::vector<float> x_;  // block, interleaved [frame * npad + ch]
+  std::vector<std::int16_t> x_;  // block, interleaved [frame * npad + ch] (padding channels stay 0)
   std::size_t fill_ = 0;
-  std::vector<float> s1_, s2_;
+  std::vector<float> work_;      // kernel outputs (x_re, x_im, env) and scratch
+  std::vector<std::int64_t> sums_;
 };
 
 // Kernels (exposed for the kernel test and the benchmark): see signals/kernels/progress_kernels.hpp.
+namespace detail {
+struct ProgressConsts;
+struct ProgressOut;
+}  // namespace detail
 struct ProgressKernels {
-  void (*single)(const float* x, std::size_t sub_len, std::size_t nsub, const float* coeff, std::size_t m,
-                 float* s1, float* s2) noexcept;
-  void (*multi)(const float* x, std::size_t sub_len, std::size_t nsub, std::size_t channels, const float* coeff,
-                std::size_t m, float* s1, float* s2) noexcept;
+  void (*single)(const std::int16_t* x, const detail::ProgressConsts& k, float* scratch,
+                 const detail::ProgressOut& out) noexcept;
+  void (*multi)(const std::int16_t* x, std::size_t channels, const detail::ProgressConsts& k, float* scratch,
+                const detail::ProgressOut& out) noexcept;
   Isa isa;
 };
 const ProgressKernels& progress_kernels(Isa isa) noexcept;

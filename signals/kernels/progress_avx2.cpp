@@ -1,78 +1,37 @@
-// avx2 call-progress Goertzel kernels: 8 lanes; per lane the same operations as the scalar specification.
+// avx2 call-progress block kernels: progress_kernels_impl.hpp over 8 float lanes; per lane the same operations as
+// the scalar specification (progress_scalar.cpp).
 #include <immintrin.h>
-
-#include "signals/kernels/progress_kernels.hpp"
 
 // Bit-identical to the scalar specification: GCC must not fuse the multiply and add into an FMA.
 #pragma GCC optimize("fp-contract=off")
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#include "signals/kernels/progress_kernels_impl.hpp"
 
 namespace linedsp::detail {
 
 namespace {
-constexpr std::size_t kW = 8;
+struct Vavx2 {
+  using T = __m256;
+  static constexpr std::size_t W = 8;
+  static T zero() noexcept { return _mm256_setzero_ps(); }
+  static T set1(float v) noexcept { return _mm256_set1_ps(v); }
+  static T load(const float* p) noexcept { return _mm256_loadu_ps(p); }
+  static void store(float* p, T v) noexcept { _mm256_storeu_ps(p, v); }
+  static T add(T a, T b) noexcept { return _mm256_add_ps(a, b); }
+  static T sub(T a, T b) noexcept { return _mm256_sub_ps(a, b); }
+  static T mul(T a, T b) noexcept { return _mm256_mul_ps(a, b); }
+  static T sqrt(T a) noexcept { return _mm256_sqrt_ps(a); }
+};
+}  // namespace
+
+void progress_block_single_avx2(const std::int16_t* x, const ProgressConsts& k, float* scratch,
+                                const ProgressOut& out) noexcept {
+  progress_single_impl<Vavx2>(x, k, scratch, out);
 }
 
-void progress_goertzel_single_avx2(const float* x, std::size_t sub_len, std::size_t nsub, const float* coeff,
-                                    std::size_t m, float* s1, float* s2) noexcept {
-  // Lanes = filters; the (up to 4) sub-blocks run as independent chains.
-  for (std::size_t f = 0; f < m; f += kW) {
-    const __m256 c = _mm256_loadu_ps(coeff + f);
-    __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    __m256 b[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    if (nsub == 4) {
-      const float* x0 = x;
-      const float* x1 = x + sub_len;
-      const float* x2 = x + 2 * sub_len;
-      const float* x3 = x + 3 * sub_len;
-      for (std::size_t i = 0; i < sub_len; ++i) {
-        const __m256 s00 = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(x0[i]), _mm256_mul_ps(c, a[0])), b[0]);
-        const __m256 s01 = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(x1[i]), _mm256_mul_ps(c, a[1])), b[1]);
-        const __m256 s02 = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(x2[i]), _mm256_mul_ps(c, a[2])), b[2]);
-        const __m256 s03 = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(x3[i]), _mm256_mul_ps(c, a[3])), b[3]);
-        b[0] = a[0]; a[0] = s00;
-        b[1] = a[1]; a[1] = s01;
-        b[2] = a[2]; a[2] = s02;
-        b[3] = a[3]; a[3] = s03;
-      }
-    } else {
-      for (std::size_t sub = 0; sub < nsub; ++sub) {
-        const float* xs = x + sub * sub_len;
-        for (std::size_t i = 0; i < sub_len; ++i) {
-          const __m256 s0 = _mm256_sub_ps(_mm256_add_ps(_mm256_set1_ps(xs[i]), _mm256_mul_ps(c, a[sub])), b[sub]);
-          b[sub] = a[sub];
-          a[sub] = s0;
-        }
-      }
-    }
-    for (std::size_t sub = 0; sub < nsub; ++sub) {
-      _mm256_storeu_ps(s1 + sub * m + f, a[sub]);
-      _mm256_storeu_ps(s2 + sub * m + f, b[sub]);
-    }
-  }
-}
-
-void progress_goertzel_multi_avx2(const float* x, std::size_t sub_len, std::size_t nsub, std::size_t channels,
-                                   const float* coeff, std::size_t m, float* s1, float* s2) noexcept {
-  // Lanes = channels; the sub-blocks run as independent chains.
-  for (std::size_t f = 0; f < m; ++f) {
-    const __m256 c = _mm256_set1_ps(coeff[f]);
-    for (std::size_t ch = 0; ch < channels; ch += kW) {
-      __m256 a[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-      __m256 b[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-      for (std::size_t i = 0; i < sub_len; ++i) {
-        for (std::size_t sub = 0; sub < nsub; ++sub) {
-          const __m256 xv = _mm256_loadu_ps(x + (sub * sub_len + i) * channels + ch);
-          const __m256 s0 = _mm256_sub_ps(_mm256_add_ps(xv, _mm256_mul_ps(c, a[sub])), b[sub]);
-          b[sub] = a[sub];
-          a[sub] = s0;
-        }
-      }
-      for (std::size_t sub = 0; sub < nsub; ++sub) {
-        _mm256_storeu_ps(s1 + (f * nsub + sub) * channels + ch, a[sub]);
-        _mm256_storeu_ps(s2 + (f * nsub + sub) * channels + ch, b[sub]);
-      }
-    }
-  }
+void progress_block_multi_avx2(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
+                               const ProgressOut& out) noexcept {
+  progress_multi_impl<Vavx2>(x, channels, k, scratch, out);
 }
 
 }  // namespace linedsp::detail

@@ -1,27 +1,52 @@
-// signals/kernels/progress_kernels.hpp — the call-progress detector's Goertzel front end, one variant per ISA
-// (private to signals/). The scalar one is the specification; every variant computes, per lane, exactly the same
-// float operations in the same order (s0 = (x + c*s1) - s2, no FMA), so all variants are bit-identical and the
-// one-channel and batched detectors see the same numbers (tests/signals/progress_kernels_test.cpp).
+// signals/kernels/progress_kernels.hpp — the call-progress detector's front end per 20 ms block, one variant per
+// ISA (private to signals/). The scalar variant (progress_scalar.cpp) is the specification; the SIMD variants
+// (progress_kernels_impl.hpp compiled per ISA) perform, per lane, exactly the same float operations in the same
+// order (no FMA), so all variants are bit-identical and the one-channel and batched detectors see the same
+// numbers (tests/signals/progress_kernels_test.cpp).
 //
-// A detector block of `nsub * sub_len` samples is split into `nsub` sub-blocks, each run from zero state as an
-// independent recursion; the detector combines the sub-block bins into block bins (phase rotation). Independent
-// recursions hide the add/multiply latency of the Goertzel chain.
+// One call does the whole block, so nothing is done per sample outside it:
+//  1. int16 -> float, and the block's sample sum and sum of squares in exact integer arithmetic;
+//  2. per filter, kProgressSub independent Goertzel recursions over the sub-blocks (hides the recursion's
+//     latency), each written s = (x - s2) + c * s1 (the critical path is one multiply and one add);
+//  3. per filter and sub-block j, the sub-block's DFT bin g_j = (s1 - s2 cos w, s2 sin w), its magnitude
+//     env_j = sqrt(re^2 + im^2), and the block's bin X = sum over j of g_j * exp(-i w j L) (phase rotation).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace linedsp::detail {
 
-// single: one channel, x[nsub * sub_len]; m filters, m a multiple of 16 (coeff padded);
-//         outputs s1/s2[sub * m + f] (the final two states of sub-block `sub`, filter f).
-// multi:  `channels` interleaved channels (a multiple of 16), x[frame * channels + ch];
-//         outputs s1/s2[(f * nsub + sub) * channels + ch].
-// nsub <= 4.
-#define LINEDSP_PROGRESS_DECLARE(isa)                                                                        \
-  void progress_goertzel_single_##isa(const float* x, std::size_t sub_len, std::size_t nsub, const float* coeff, \
-                                      std::size_t m, float* s1, float* s2) noexcept;                         \
-  void progress_goertzel_multi_##isa(const float* x, std::size_t sub_len, std::size_t nsub, std::size_t channels, \
-                                     const float* coeff, std::size_t m, float* s1, float* s2) noexcept;
+inline constexpr std::size_t kProgressSub = 4;
+
+struct ProgressConsts {
+  const float* coeff;   // [f]: 2 cos w
+  const float* cos_w;   // [f]
+  const float* sin_w;   // [f]
+  const float* rot_re;  // [j * stride + f]: cos(-w j L)
+  const float* rot_im;  // [j * stride + f]: sin(-w j L)
+  std::size_t stride;   // row length of the tables (a multiple of 16)
+  std::size_t m;        // filters to run (single: a multiple of 16, tables zero-padded; multi: any)
+  std::size_t sub_len;  // L: samples per sub-block; the block is kProgressSub * L samples
+};
+
+// Outputs. single: x_re/x_im[f], env[j * stride + f], sum/sumsq[0].
+//          multi:  x_re/x_im[f * channels + ch], env[(f * kProgressSub + j) * channels + ch], sum/sumsq[ch].
+struct ProgressOut {
+  float* x_re;
+  float* x_im;
+  float* env;
+  std::int64_t* sum;
+  std::int64_t* sumsq;
+};
+
+// single: x[kProgressSub * L] one channel; scratch: kProgressSub * L floats.
+// multi:  x[frame * channels + ch], channels a multiple of 16; scratch: kProgressSub * L * channels floats.
+#define LINEDSP_PROGRESS_DECLARE(isa)                                                                         \
+  void progress_block_single_##isa(const std::int16_t* x, const ProgressConsts& k, float* scratch,          \
+                                   const ProgressOut& out) noexcept;                                          \
+  void progress_block_multi_##isa(const std::int16_t* x, std::size_t channels, const ProgressConsts& k,      \
+                                  float* scratch, const ProgressOut& out) noexcept;
 
 LINEDSP_PROGRESS_DECLARE(scalar)
 LINEDSP_PROGRESS_DECLARE(sse2)

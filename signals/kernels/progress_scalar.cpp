@@ -1,50 +1,78 @@
-// The specification of the call-progress Goertzel kernels: plain loops, no intrinsics.
+// The specification of the call-progress block kernels (see progress_kernels.hpp): plain loops, no intrinsics.
 #include "signals/kernels/progress_kernels.hpp"
+
+#include <cmath>
 
 #pragma GCC optimize("fp-contract=off")
 
 namespace linedsp::detail {
 
-void progress_goertzel_single_scalar(const float* x, std::size_t sub_len, std::size_t nsub, const float* coeff,
-                                     std::size_t m, float* s1, float* s2) noexcept {
-  for (std::size_t sub = 0; sub < nsub; ++sub) {
-    const float* xs = x + sub * sub_len;
-    for (std::size_t f = 0; f < m; ++f) {
-      const float c = coeff[f];
-      float a = 0.0f, b = 0.0f;
-      for (std::size_t i = 0; i < sub_len; ++i) {
-        const float t = c * a;
-        const float u = xs[i] + t;
-        const float s0 = u - b;
-        b = a;
-        a = s0;
-      }
-      s1[sub * m + f] = a;
-      s2[sub * m + f] = b;
+namespace {
+
+// One filter, one lane: x[i * step] for the block; writes X and env_j.
+void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::size_t f, float cw, float sw, float& xr,
+                float& xi, float* env, std::size_t env_step) {
+  const float c = k.coeff[f];
+  const std::size_t len = k.sub_len;
+  for (std::size_t j = 0; j < kProgressSub; ++j) {
+    float a = 0.0f, b = 0.0f;
+    const float* xs = x + j * len * step;
+    for (std::size_t i = 0; i < len; ++i) {
+      const float t = xs[i * step] - b;
+      const float u = c * a;
+      const float s = t + u;
+      b = a;
+      a = s;
     }
+    const float gr = a - b * cw;
+    const float gi = b * sw;
+    const float rr = k.rot_re[j * k.stride + f], ri = k.rot_im[j * k.stride + f];
+    const float yr = gr * rr - gi * ri;
+    const float yi = gr * ri + gi * rr;
+    if (j == 0) {
+      xr = yr;
+      xi = yi;
+    } else {
+      xr = xr + yr;
+      xi = xi + yi;
+    }
+    env[j * env_step] = std::sqrt(gr * gr + gi * gi);
   }
 }
 
-void progress_goertzel_multi_scalar(const float* x, std::size_t sub_len, std::size_t nsub, std::size_t channels,
-                                    const float* coeff, std::size_t m, float* s1, float* s2) noexcept {
-  for (std::size_t f = 0; f < m; ++f) {
-    const float c = coeff[f];
-    for (std::size_t sub = 0; sub < nsub; ++sub) {
-      float* a = s1 + (f * nsub + sub) * channels;
-      float* b = s2 + (f * nsub + sub) * channels;
-      for (std::size_t ch = 0; ch < channels; ++ch) a[ch] = b[ch] = 0.0f;
-      for (std::size_t i = 0; i < sub_len; ++i) {
-        const float* xi = x + (sub * sub_len + i) * channels;
-        for (std::size_t ch = 0; ch < channels; ++ch) {
-          const float t = c * a[ch];
-          const float u = xi[ch] + t;
-          const float s0 = u - b[ch];
-          b[ch] = a[ch];
-          a[ch] = s0;
-        }
-      }
-    }
+}  // namespace
+
+void progress_block_single_scalar(const std::int16_t* x, const ProgressConsts& k, float* scratch,
+                                  const ProgressOut& out) noexcept {
+  const std::size_t n = kProgressSub * k.sub_len;
+  std::int64_t s = 0, q = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t v = x[i];
+    scratch[i] = static_cast<float>(v);
+    s += v;
+    q += v * v;
   }
+  out.sum[0] = s;
+  out.sumsq[0] = q;
+  for (std::size_t f = 0; f < k.m; ++f)
+    one_filter(scratch, 1, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f], out.x_im[f], out.env + f, k.stride);
+}
+
+void progress_block_multi_scalar(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
+                                 const ProgressOut& out) noexcept {
+  const std::size_t n = kProgressSub * k.sub_len;
+  for (std::size_t ch = 0; ch < channels; ++ch) out.sum[ch] = out.sumsq[ch] = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t ch = 0; ch < channels; ++ch) {
+      const std::int32_t v = x[i * channels + ch];
+      scratch[i * channels + ch] = static_cast<float>(v);
+      out.sum[ch] += v;
+      out.sumsq[ch] += v * v;
+    }
+  for (std::size_t f = 0; f < k.m; ++f)
+    for (std::size_t ch = 0; ch < channels; ++ch)
+      one_filter(scratch + ch, channels, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f * channels + ch],
+                 out.x_im[f * channels + ch], out.env + f * kProgressSub * channels + ch, channels);
 }
 
 }  // namespace linedsp::detail

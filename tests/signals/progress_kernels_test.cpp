@@ -1,7 +1,9 @@
-// The call-progress Goertzel kernels (signals/kernels/progress_*.cpp): every ISA variant available on this CPU
-// gives exactly the scalar specification's numbers — bit for bit, since each lane performs the same float
-// operations in the same order (no FMA) — on seeded random input, odd lengths, unaligned pointers; and the
-// scalar specification itself matches a naive double-precision DFT bin (the textbook oracle) to float accuracy.
+// The call-progress block kernels (signals/kernels/progress_*.cpp): every ISA variant available on this CPU gives
+// exactly the scalar specification's numbers — bit for bit, since each lane performs the same float operations in
+// the same order (no FMA) — on seeded random input at both block lengths, single and multi-channel; the one-channel
+// and multi-channel forms agree bit for bit (so ProgressDetector and ProgressDetectorBank see the same numbers);
+// and the scalar specification itself matches a naive double-precision DFT (the textbook oracle) to float accuracy:
+// the block bin X, each 5 ms sub-block's magnitude, and the exact sample sums.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -12,39 +14,102 @@
 #include <vector>
 
 #include "dsp/simd.hpp"
+#include "signals/kernels/progress_kernels.hpp"
 #include "signals/progress_detector.hpp"
 
 namespace {
 
 using namespace linedsp;
+using detail::kProgressSub;
 
-TEST(ProgressKernels, ScalarMatchesNaiveDftBin) {
-  std::mt19937 rng(11);
-  std::uniform_real_distribution<float> u(-20000.f, 20000.f);
-  const std::size_t sub = 40, nsub = 4, m = 16;
-  std::vector<float> x(sub * nsub), coeff(m), s1(nsub * m), s2(nsub * m);
-  for (auto& v : x) v = u(rng);
-  std::vector<double> f(m);
-  for (std::size_t i = 0; i < m; ++i) {
-    f[i] = 300.0 + 97.3 * static_cast<double>(i);
-    coeff[i] = static_cast<float>(2 * std::cos(2 * std::numbers::pi * f[i] / 8000));
-  }
-  progress_kernels(Isa::scalar).single(x.data(), sub, nsub, coeff.data(), m, s1.data(), s2.data());
-  for (std::size_t j = 0; j < nsub; ++j)
+struct Tables {
+  std::size_t m16, len;
+  std::vector<double> f;
+  std::vector<float> coeff, cw, sw, rr, ri;
+  detail::ProgressConsts k{};
+  Tables(std::size_t m, std::size_t sub_len, double rate, std::mt19937& rng) : m16((m + 15) / 16 * 16), len(sub_len) {
+    std::uniform_real_distribution<double> u(200.0, rate / 2 - 200.0);
+    f.resize(m);
+    coeff.assign(m16, 0.f);
+    cw.assign(m16, 0.f);
+    sw.assign(m16, 0.f);
+    rr.assign(kProgressSub * m16, 0.f);
+    ri.assign(kProgressSub * m16, 0.f);
     for (std::size_t i = 0; i < m; ++i) {
-      const double w = 2 * std::numbers::pi * f[i] / 8000;
-      std::complex<double> X{};
-      for (std::size_t n = 0; n < sub; ++n) X += static_cast<double>(x[j * sub + n]) * std::polar(1.0, -w * static_cast<double>(n));
-      const double a = s1[j * m + i], b = s2[j * m + i];
-      const double p = a * a + b * b - 2 * std::cos(w) * a * b;  // Goertzel power = |X|^2
-      EXPECT_NEAR(std::sqrt(p), std::abs(X), 1e-4 * (std::abs(X) + 1000.0)) << "sub " << j << " f " << f[i];
+      f[i] = u(rng);
+      const double w = 2 * std::numbers::pi * f[i] / rate;
+      coeff[i] = static_cast<float>(2 * std::cos(w));
+      cw[i] = static_cast<float>(std::cos(w));
+      sw[i] = static_cast<float>(std::sin(w));
+      for (std::size_t j = 0; j < kProgressSub; ++j) {
+        rr[j * m16 + i] = static_cast<float>(std::cos(-w * static_cast<double>(j * len)));
+        ri[j * m16 + i] = static_cast<float>(std::sin(-w * static_cast<double>(j * len)));
+      }
     }
+    k = {coeff.data(), cw.data(), sw.data(), rr.data(), ri.data(), m16, m16, len};
+  }
+};
+
+struct Out {
+  std::vector<float> xr, xi, env, scratch;
+  std::vector<std::int64_t> sum, sq;
+  Out(std::size_t m, std::size_t channels, std::size_t n)
+      : xr(m * channels), xi(m * channels), env(kProgressSub * m * channels), scratch(n * channels),
+        sum(channels), sq(channels) {}
+  detail::ProgressOut view() { return {xr.data(), xi.data(), env.data(), sum.data(), sq.data()}; }
+  bool operator==(const Out& o) const {
+    auto same = [](const std::vector<float>& a, const std::vector<float>& b) {
+      return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
+    };
+    return same(xr, o.xr) && same(xi, o.xi) && same(env, o.env) && sum == o.sum && sq == o.sq;
+  }
+};
+
+std::vector<std::int16_t> random_pcm(std::size_t n, std::mt19937& rng) {
+  std::uniform_int_distribution<int> u(-32768, 32767);
+  std::vector<std::int16_t> v(n);
+  for (auto& s : v) s = static_cast<std::int16_t>(u(rng));
+  v[0] = -32768;  // the extreme square
+  return v;
 }
 
-TEST(ProgressKernels, EveryIsaBitIdenticalToScalar) {
+TEST(ProgressKernels, ScalarMatchesNaiveDft) {
+  std::mt19937 rng(11);
+  for (const auto& [rate, len] : {std::pair{8000.0, std::size_t{40}}, std::pair{16000.0, std::size_t{80}}}) {
+    const std::size_t n = kProgressSub * len, m = 21;
+    Tables t(m, len, rate, rng);
+    const auto x = random_pcm(n, rng);
+    Out o(t.m16, 1, n);
+    progress_kernels(Isa::scalar).single(x.data(), t.k, o.scratch.data(), o.view());
+    std::int64_t s = 0, q = 0;
+    for (auto v : x) {
+      s += v;
+      q += static_cast<std::int64_t>(v) * v;
+    }
+    EXPECT_EQ(o.sum[0], s);
+    EXPECT_EQ(o.sq[0], q);
+    for (std::size_t i = 0; i < m; ++i) {
+      const double w = 2 * std::numbers::pi * t.f[i] / rate;
+      std::complex<double> X{};
+      for (std::size_t k = 0; k < n; ++k) X += static_cast<double>(x[k]) * std::polar(1.0, -w * static_cast<double>(k));
+      // The Goertzel bin s1 - s2 exp(-i w) is the DFT bin times exp(i w (L-1)) (referred to the first sub-block's
+      // last sample); the rotation that combines the sub-blocks keeps that reference.
+      const std::complex<double> got(o.xr[i], o.xi[i]);
+      const std::complex<double> want = X * std::polar(1.0, w * static_cast<double>(len - 1));
+      EXPECT_NEAR(std::abs(got - want), 0.0, 2e-4 * (std::abs(X) + 2000.0)) << "f " << t.f[i] << " rate " << rate;
+      for (std::size_t j = 0; j < kProgressSub; ++j) {
+        std::complex<double> G{};
+        for (std::size_t k = 0; k < len; ++k)
+          G += static_cast<double>(x[j * len + k]) * std::polar(1.0, -w * static_cast<double>(k));
+        EXPECT_NEAR(o.env[j * t.m16 + i], std::abs(G), 1e-4 * (std::abs(G) + 1000.0)) << "sub " << j;
+      }
+    }
+  }
+}
+
+TEST(ProgressKernels, EveryIsaBitIdenticalToScalarAndSingleEqualsMulti) {
   std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-32768.f, 32767.f);
-  for (Isa isa : {Isa::sse2, Isa::avx2, Isa::avx512}) {
+  for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
     if (!isa_supported(isa)) {
       std::printf("[ skip ] %s not supported by this CPU\n", isa_name(isa));
       continue;
@@ -52,26 +117,39 @@ TEST(ProgressKernels, EveryIsaBitIdenticalToScalar) {
     const auto& k = progress_kernels(isa);
     ASSERT_EQ(k.isa, isa);
     const auto& ref = progress_kernels(Isa::scalar);
-    for (std::size_t sub : {1u, 7u, 40u, 80u}) {
-      for (std::size_t nsub : {1u, 3u, 4u}) {
-        for (std::size_t m : {16u, 32u}) {
-          std::vector<float> xbuf(sub * nsub + 1), coeff(m);
-          for (auto& v : xbuf) v = u(rng);
-          for (auto& c : coeff) c = std::uniform_real_distribution<float>(-2.f, 2.f)(rng);
-          const float* x = xbuf.data() + 1;  // unaligned
-          std::vector<float> a1(nsub * m), a2(nsub * m), b1(nsub * m), b2(nsub * m);
-          ref.single(x, sub, nsub, coeff.data(), m, a1.data(), a2.data());
-          k.single(x, sub, nsub, coeff.data(), m, b1.data(), b2.data());
-          EXPECT_EQ(0, std::memcmp(a1.data(), b1.data(), a1.size() * 4)) << isa_name(isa) << " single sub " << sub;
-          EXPECT_EQ(0, std::memcmp(a2.data(), b2.data(), a2.size() * 4)) << isa_name(isa) << " single sub " << sub;
-          for (std::size_t channels : {16u, 48u}) {
-            std::vector<float> xm(sub * nsub * channels + 3);
-            for (auto& v : xm) v = u(rng);
-            std::vector<float> c1(m * nsub * channels), c2(c1.size()), d1(c1.size()), d2(c1.size());
-            ref.multi(xm.data() + 3, sub, nsub, channels, coeff.data(), m, c1.data(), c2.data());
-            k.multi(xm.data() + 3, sub, nsub, channels, coeff.data(), m, d1.data(), d2.data());
-            EXPECT_EQ(0, std::memcmp(c1.data(), d1.data(), c1.size() * 4)) << isa_name(isa) << " multi";
-            EXPECT_EQ(0, std::memcmp(c2.data(), d2.data(), c2.size() * 4)) << isa_name(isa) << " multi";
+    for (std::size_t len : {1u, 7u, 40u, 80u}) {
+      for (std::size_t m : {1u, 5u, 16u, 29u}) {
+        const std::size_t n = kProgressSub * len;
+        Tables t(m, len, 8000.0, rng);
+        // single (tables padded to m16; input misaligned by one sample)
+        auto xb = random_pcm(n + 1, rng);
+        Out a(t.m16, 1, n), b(t.m16, 1, n);
+        ref.single(xb.data() + 1, t.k, a.scratch.data(), a.view());
+        k.single(xb.data() + 1, t.k, b.scratch.data(), b.view());
+        EXPECT_TRUE(a == b) << isa_name(isa) << " single len " << len << " m " << m;
+        // multi: any filter count; each channel equals the one-channel result on that channel's samples.
+        for (std::size_t channels : {16u, 48u}) {
+          auto xm = random_pcm(n * channels + 1, rng);
+          detail::ProgressConsts km = t.k;
+          km.m = m;
+          Out c(m, channels, n), d(m, channels, n);
+          ref.multi(xm.data() + 1, channels, km, c.scratch.data(), c.view());
+          k.multi(xm.data() + 1, channels, km, d.scratch.data(), d.view());
+          EXPECT_TRUE(c == d) << isa_name(isa) << " multi len " << len << " m " << m << " ch " << channels;
+          if (isa != Isa::scalar) continue;
+          for (std::size_t ch : {std::size_t{0}, channels - 1}) {
+            std::vector<std::int16_t> one(n);
+            for (std::size_t i = 0; i < n; ++i) one[i] = xm[1 + i * channels + ch];
+            Out e(t.m16, 1, n);
+            ref.single(one.data(), t.k, e.scratch.data(), e.view());
+            EXPECT_EQ(e.sum[0], c.sum[ch]);
+            EXPECT_EQ(e.sq[0], c.sq[ch]);
+            for (std::size_t f = 0; f < m; ++f) {
+              EXPECT_EQ(e.xr[f], c.xr[f * channels + ch]);
+              EXPECT_EQ(e.xi[f], c.xi[f * channels + ch]);
+              for (std::size_t j = 0; j < kProgressSub; ++j)
+                EXPECT_EQ(e.env[j * t.m16 + f], c.env[(f * kProgressSub + j) * channels + ch]);
+            }
           }
         }
       }
