@@ -56,7 +56,7 @@ void FxoPort::reset() noexcept {
   sync_canceller();
   now_ = deadline_ = last_ring_ = drop_at_ = silent_since_ = 0;
   rings_ = 0;
-  off_hook_ = dropped_ = ringback_ = digits_queued_ = ring_reset_ = false;
+  off_hook_ = dropped_ = ringback_ = digits_queued_ = ring_reset_ = bad_cadence_ = false;
   nnumber_ = 0;
   progress_base_ = 0;
 }
@@ -153,9 +153,11 @@ void FxoPort::apply_line_event(const LineEvent& e) noexcept {
       }
       ++rings_;
       emit(PortEventKind::ring, r.sample, rings_);
-      if (cfg_.answer_after_rings > 0 && rings_ >= cfg_.answer_after_rings && state_ == State::ringing) answer();
+      if (cfg_.answer_after_rings > 0 && rings_ >= cfg_.answer_after_rings && state_ == State::ringing && !bad_cadence_)
+        answer();
     } else if (r.type == RingEvent::Type::cycle) {
       emit(PortEventKind::ring_cadence, r.sample, r.pattern);
+      if (r.pattern < 0) bad_cadence_ = true;
     }
   };
   switch (e.kind) {
@@ -164,6 +166,7 @@ void FxoPort::apply_line_event(const LineEvent& e) noexcept {
       if (state_ == State::idle && e.kind == LineEventKind::ring_begin) {
         state_ = State::ringing;
         rings_ = 0;
+        bad_cadence_ = false;
       }
       last_ring_ = e.frame;
       if (state_ == State::ringing) ring_.on_line_event(e, on_ring);
@@ -209,7 +212,9 @@ void FxoPort::fire_timers() noexcept {
   }
   if (state_ == State::ringing) {
     auto on_ring = [&](const RingEvent& r) {
-      if (r.type == RingEvent::Type::cycle) emit(PortEventKind::ring_cadence, r.sample, r.pattern);
+      if (r.type != RingEvent::Type::cycle) return;
+      emit(PortEventKind::ring_cadence, r.sample, r.pattern);
+      if (r.pattern < 0) bad_cadence_ = true;
     };
     ring_.advance_to(now_, on_ring);
     if (now_ >= last_ring_ + ms(cfg_.ring_timeout_ms)) {
@@ -236,6 +241,7 @@ std::uint64_t FxoPort::next_deadline() const noexcept {
   auto consider = [&](std::uint64_t x) {
     if (x > now_ && x < d) d = x;
   };
+  consider((now_ / kDecisionGridSamples + 1) * kDecisionGridSamples);
   if (npending_ > 0) consider(pending_[0].frame);
   if (dropped_ && off_hook_) consider(drop_at_ + ms(cfg_.min_loop_drop_ms));
   if (state_ == State::ringing) consider(last_ring_ + ms(cfg_.ring_timeout_ms));

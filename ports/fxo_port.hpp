@@ -1,7 +1,8 @@
 // ports/fxo_port.hpp — the FXO port: the phone side of a loop facing an exchange (DESIGN.md "Ports").
 //
 // Incoming:  idle --ring bursts (cadence validated by RingDetector)--> ringing, caller ID decoded between rings
-//            --answer_after_rings rings (or answer())--> connected
+//            --answer_after_rings rings (or answer())--> connected. A ring cycle whose cadence matches none of the
+//            plan's (ring_cadence value -1) stops the automatic answer for that call (answer() still works).
 // Outgoing:  dial(number): seize (off-hook) --dial tone (ProgressDetector) within dial_tone_timeout_ms--> dial DTMF
 //            --> waiting: ringback begin/end, busy/congestion, far answer (polarity reversal, or ringback ending)
 //            --> connected
@@ -71,6 +72,9 @@ class FxoPort {
   enum class State : std::uint8_t { idle, ringing, seizing, dialling, waiting, connected };
   static constexpr std::size_t kMaxEvents = 32;
   static constexpr std::size_t kMaxPendingLineEvents = 16;
+  // Decisions taken from the audio (a digit stops dial tone, a tone is confirmed) act at the next multiple of this
+  // many samples of the port's clock (10 ms), so transmit and events do not depend on the caller's block size.
+  static constexpr std::uint64_t kDecisionGridSamples = 80;
 
   // Validates (std::invalid_argument naming the field); `line` receives off_hook / on_hook.
   FxoPort(const TonePlan& plan, LineDevice& line, const FxoPortConfig& cfg);
@@ -124,6 +128,7 @@ class FxoPort {
   std::array<LineEvent, kMaxPendingLineEvents> pending_{};
   std::size_t npending_ = 0;
   bool ring_reset_ = false;  // the ring detector restarts after an RP-AS pulse
+  bool bad_cadence_ = false; // a ring cycle of this call matched none of the plan's cadences: not answered
 
   State state_ = State::idle;
   std::uint64_t now_ = 0, deadline_ = 0, last_ring_ = 0;

@@ -388,6 +388,7 @@ std::uint64_t FxsPort::next_deadline() const noexcept {
   auto consider = [&](std::uint64_t x) {
     if (x > now_ && x < d) d = x;
   };
+  consider((now_ / kDecisionGridSamples + 1) * kDecisionGridSamples);
   if (npending_ > 0) consider(pending_[0].frame);
   if (on_hook_pending_) consider(on_hook_at_ + ms(cfg_.flash_max_ms));
   if (state_ == State::dial_tone || state_ == State::collecting) consider(deadline_);

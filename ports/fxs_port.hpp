@@ -80,6 +80,9 @@ class FxsPort {
   enum class State : std::uint8_t { idle, dial_tone, collecting, call, ringing, reorder };
   static constexpr std::size_t kMaxEvents = 32;
   static constexpr std::size_t kMaxPendingLineEvents = 16;
+  // Decisions taken from the audio (a digit stops dial tone, a tone is confirmed) act at the next multiple of this
+  // many samples of the port's clock (10 ms), so transmit and events do not depend on the caller's block size.
+  static constexpr std::uint64_t kDecisionGridSamples = 80;
 
   // Validates (std::invalid_argument naming the field), builds the tone generators from the plan (dial, busy,
   // congestion: a plan without them fails), the detectors and the canceller. `line` receives the controls
