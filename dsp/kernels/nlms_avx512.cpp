@@ -1,4 +1,8 @@
 // AVX-512 NLMS kernels: 16 lanes, masked tail; sums in 16 partial sums then a fixed tree.
+// GCC 12's avx512fintrin.h builds shuffles on a self-initialised _mm512_undefined_ps(), which -Wuninitialized
+// reports at every inlined use; the value is never read (all lanes are written by the shuffle).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
 
 #include "dsp/kernels/nlms_kernels.hpp"
@@ -9,13 +13,16 @@ namespace {
 inline __mmask16 tail_mask(std::size_t left) noexcept {
   return static_cast<__mmask16>((1u << left) - 1u);
 }
-// Fixed-order tree sum of the 16 lanes (GCC 12's _mm512_reduce_add_ps trips -Wmaybe-uninitialized).
+// Fixed-order tree sum of the 16 lanes: lane i plus lane i+8, then +4, +2, +1 (GCC 12's
+// _mm512_reduce_add_ps trips -Wmaybe-uninitialized). In registers: each level adds the vector to itself with
+// lanes swapped at that distance (256-bit halves, 128-bit quarters, then 64 and 32 bits inside each quarter),
+// so lane 0 ends with exactly the sums, in the same order, that a store-and-add tree would form.
 inline float hsum(__m512 v) noexcept {
-  alignas(64) float t[16];
-  _mm512_store_ps(t, v);
-  for (int w = 8; w >= 1; w /= 2)
-    for (int i = 0; i < w; ++i) t[i] += t[i + w];
-  return t[0];
+  v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0x4E));
+  v = _mm512_add_ps(v, _mm512_shuffle_f32x4(v, v, 0xB1));
+  v = _mm512_add_ps(v, _mm512_permute_ps(v, 0x4E));
+  v = _mm512_add_ps(v, _mm512_permute_ps(v, 0xB1));
+  return _mm512_cvtss_f32(v);
 }
 }  // namespace
 
@@ -140,3 +147,5 @@ float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* x
   return hsum(_mm512_add_ps(y0, y1));
 }
 }  // namespace linedsp::detail
+
+#pragma GCC diagnostic pop
