@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <new>
 #include <numbers>
 #include <stdexcept>
 #include <string>
@@ -15,16 +16,8 @@
 
 namespace linedsp {
 
-struct detail::DtmfTables {
-  float coeff[8], cos_w[8], sin_w[8];
-  float rot_re[8], rot_im[8];  // exp(-j w half): joins two half-blocks (and removes the nominal phase advance)
-  float freq[8];
-  float rate, half;
-};
-
 namespace {
 constexpr double kFreqs[8] = {697, 770, 852, 941, 1209, 1336, 1477, 1633};
-constexpr char kKeys[4][4] = {{'1', '2', '3', 'A'}, {'4', '5', '6', 'B'}, {'7', '8', '9', 'C'}, {'*', '0', '#', 'D'}};
 constexpr int kBeginHits = 4;
 constexpr int kEndMisses = 5;
 // Over a 12.75 ms window the weaker tone's measured level moves by up to about +-2 dB with the leakage of
@@ -45,7 +38,18 @@ detail::DtmfTables make_tables(int rate) {
     t.rot_re[f] = static_cast<float>(std::cos(-w * half));
     t.rot_im[f] = static_cast<float>(std::sin(-w * half));
     t.freq[f] = static_cast<float>(kFreqs[f]);
+    // A half-block of ones through the filter (in double), read as the complex value the judge reads.
+    double s1 = 0, s2 = 0;
+    for (int i = 0; i < half; ++i) {
+      const double s0 = 1.0 + 2.0 * std::cos(w) * s1 - s2;
+      s2 = s1;
+      s1 = s0;
+    }
+    t.dc_re[f] = static_cast<float>(s1 - s2 * std::cos(w));
+    t.dc_im[f] = static_cast<float>(s2 * std::sin(w));
   }
+  const float n = 2.0f * t.half;
+  t.norm = 2.0f / (n * n);
   return t;
 }
 const detail::DtmfTables kTables8k = make_tables(8000);
@@ -102,45 +106,13 @@ DtmfThresholds dtmf_thresholds(const DtmfDetectorConfig& c) {
   return th;
 }
 
-float dtmf_norm(const DtmfTables& t) noexcept {
-  const float n = 2.0f * t.half;
-  return 2.0f / (n * n);
+void dtmf_feed(const DtmfKernels& k, const std::int16_t* x, std::size_t frames, std::size_t channels,
+               const DtmfTables& t, float* state) noexcept {
+  k.feed(x, frames, channels, t, state);
 }
-
-void dtmf_current(const DtmfTables& t, const float* s1, const float* s2, float* cur_re, float* cur_im) noexcept {
-  for (int f = 0; f < 8; ++f) {
-    cur_re[f] = s1[f] - s2[f] * t.cos_w[f];
-    cur_im[f] = s2[f] * t.sin_w[f];
-  }
-}
-
-char dtmf_classify(const DtmfTables& t, const DtmfThresholds& th, const DtmfWindow& w, float energy_sum) noexcept {
-  const float* p = w.p;
-  int row = 0, col = 4;
-  for (int f = 1; f < 4; ++f)
-    if (p[f] > p[row]) row = f;
-  for (int f = 5; f < 8; ++f)
-    if (p[f] > p[col]) col = f;
-  const float pr = p[row], pc = p[col];
-  if (pr < th.min_power || pc < th.min_power) return 0;
-  if (pr > pc * th.normal_twist || pc > pr * th.reverse_twist) return 0;
-  for (int f = 0; f < 4; ++f)
-    if (f != row && p[f] * th.margin > pr) return 0;
-  for (int f = 4; f < 8; ++f)
-    if (f != col && p[f] * th.margin > pc) return 0;
-  const float mean_square = energy_sum / (2.0f * t.half);
-  if (pr + pc < th.fraction * mean_square) return 0;
-  // Frequency from the phase advance between the two half-blocks: z = cur_rot * conj(prev) has angle
-  // 2 pi (f - f_nominal) H / rate; accept |angle| <= the limit, i.e. Re z >= cos(limit) |z|, squared.
-  for (int f : {row, col}) {
-    const float re = w.rot_re[f] * w.prev_re[f] + w.rot_im[f] * w.prev_im[f];
-    const float im = w.rot_im[f] * w.prev_re[f] - w.rot_re[f] * w.prev_im[f];
-    const float c = th.cos_max_dev[f];
-    const float lhs = re * re, rhs = c * c * (re * re + im * im);
-    const bool ok = c >= 0 ? (re >= 0 && lhs >= rhs) : (re >= 0 || lhs <= rhs);
-    if (!ok) return 0;
-  }
-  return kKeys[row][col - 4];
+void dtmf_judge(const DtmfKernels& k, float* state, std::size_t channels, const DtmfTables& t,
+                const DtmfThresholds& th, std::uint8_t* codes) noexcept {
+  k.judge(state, channels, t, th, codes);
 }
 
 DtmfDecision dtmf_step(DtmfTrack& tr, char hit, std::uint64_t clock, unsigned half) noexcept {
@@ -188,153 +160,61 @@ DtmfDecision dtmf_step(DtmfTrack& tr, char hit, std::uint64_t clock, unsigned ha
 
 DtmfDetector::DtmfDetector(const DtmfDetectorConfig& c, Isa isa)
     : th_(detail::dtmf_thresholds(c)),
-      t_(&detail::dtmf_tables(c.sample_rate_hz)),
-      k_(&goertzel_kernels(isa)),
-      half_(static_cast<std::uint16_t>(51 * c.sample_rate_hz / 8000)) {}
+      half_(static_cast<std::uint16_t>(51 * c.sample_rate_hz / 8000)),
+      k_(&detail::dtmf_kernels(isa)) {}
 
 void DtmfDetector::reset() noexcept {
   pos_ = 0;
-  energy_ = 0;
-  std::fill(std::begin(s1_), std::end(s1_), 0.0f);
-  std::fill(std::begin(s2_), std::end(s2_), 0.0f);
-  std::fill(std::begin(prev_re_), std::end(prev_re_), 0.0f);
-  std::fill(std::begin(prev_im_), std::end(prev_im_), 0.0f);
+  std::fill(std::begin(st_), std::end(st_), 0.0f);
   clock_ = 0;
   track_ = detail::DtmfTrack{};
 }
 
-void DtmfDetector::feed(std::span<const std::int16_t> pcm) noexcept {
-  float x[128];
-  for (std::size_t i = 0; i < pcm.size();) {
-    const std::size_t n = std::min<std::size_t>(pcm.size() - i, 128);
-    float e = energy_;  // summed sample by sample in order: the same float result for any block split
-    for (std::size_t k = 0; k < n; ++k) {
-      x[k] = static_cast<float>(pcm[i + k]);
-      e += x[k] * x[k];
-    }
-    energy_ = e;
-    k_->bank(x, n, t_->coeff, s1_, s2_, 8);
-    i += n;
-  }
-  pos_ = static_cast<std::uint16_t>(pos_ + pcm.size());
-  clock_ += pcm.size();
+detail::DtmfDecision DtmfDetector::end_half() noexcept {
+  std::uint8_t code = 0;
+  k_->judge(st_, 1, tables(), th_, &code);
+  pos_ = 0;
+  if (clock_ < 2u * half_) return {};  // the first half-block: no window yet
+  if ((code | static_cast<unsigned char>(track_.cand) | static_cast<unsigned char>(track_.current)) == 0) return {};
+  return detail::dtmf_step(track_, code ? detail::kDtmfKeys[code - 1] : 0, clock_, half_);
 }
 
-detail::DtmfDecision DtmfDetector::end_half() noexcept {
-  const auto& t = *t_;
-  float cre[8], cim[8];
-  detail::dtmf_current(t, s1_, s2_, cre, cim);
-  detail::DtmfDecision d;
-  if (track_.have_prev) {
-    detail::DtmfWindow w;
-    const float norm = detail::dtmf_norm(t);
-    for (int f = 0; f < 8; ++f) {
-      w.rot_re[f] = t.rot_re[f] * cre[f] - t.rot_im[f] * cim[f];
-      w.rot_im[f] = t.rot_re[f] * cim[f] + t.rot_im[f] * cre[f];
-      w.prev_re[f] = prev_re_[f];
-      w.prev_im[f] = prev_im_[f];
-      const float re = prev_re_[f] + w.rot_re[f], im = prev_im_[f] + w.rot_im[f];
-      w.p[f] = (re * re + im * im) * norm;
-    }
-    const char hit = detail::dtmf_classify(t, th_, w, track_.prev_energy + energy_);
-    d = detail::dtmf_step(track_, hit, clock_, half_);
-  }
-  for (int f = 0; f < 8; ++f) {
-    prev_re_[f] = cre[f];
-    prev_im_[f] = cim[f];
-    s1_[f] = s2_[f] = 0;
-  }
-  track_.prev_energy = energy_;
-  track_.have_prev = true;
-  energy_ = 0;
-  pos_ = 0;
-  return d;
-}
+void DtmfDetectorBank::AlignedFree::operator()(float* p) const noexcept { ::operator delete[](p, std::align_val_t{64}); }
 
 DtmfDetectorBank::DtmfDetectorBank(const DtmfDetectorConfig& c, std::size_t channels, Isa isa)
     : th_(detail::dtmf_thresholds(c)),
+      half_(static_cast<std::uint16_t>(51 * c.sample_rate_hz / 8000)),
+      n_(static_cast<std::uint32_t>(channels)),
       t_(&detail::dtmf_tables(c.sample_rate_hz)),
-      k_(&goertzel_kernels(isa)),
-      dk_(&detail::dtmf_kernels(isa)),
-      n_(channels),
-      half_(static_cast<std::uint16_t>(51 * c.sample_rate_hz / 8000)) {
+      k_(&detail::dtmf_kernels(isa)) {
   if (channels < 1 || channels > 65536)
     throw std::invalid_argument("channels: must be 1..65536, not " + std::to_string(channels));
-  s1_.assign(8 * n_, 0.0f);
-  s2_.assign(8 * n_, 0.0f);
-  prev_re_.assign(8 * n_, 0.0f);
-  prev_im_.assign(8 * n_, 0.0f);
-  energy_.assign(n_, 0.0f);
-  scratch_.assign(kChunkFrames * n_, 0.0f);
-  tracks_.assign(n_, detail::DtmfTrack{});
+  const std::size_t floats = n_ * detail::kDtmfLaneFloats;
+  state_.reset(static_cast<float*>(::operator new[](floats * sizeof(float), std::align_val_t{64})));
+  tracks_ = std::make_unique<detail::DtmfTrack[]>(n_);
+  codes_ = std::make_unique<std::uint8_t[]>(n_);
+  reset();
 }
 
 void DtmfDetectorBank::reset() noexcept {
-  for (auto* v : {&s1_, &s2_, &prev_re_, &prev_im_, &energy_}) std::fill(v->begin(), v->end(), 0.0f);
-  std::fill(tracks_.begin(), tracks_.end(), detail::DtmfTrack{});
+  std::fill(state_.get(), state_.get() + std::size_t{n_} * detail::kDtmfLaneFloats, 0.0f);
+  std::fill(tracks_.get(), tracks_.get() + n_, detail::DtmfTrack{});
+  std::fill(codes_.get(), codes_.get() + n_, std::uint8_t{0});
   pos_ = 0;
   clock_ = 0;
 }
 
 std::size_t DtmfDetectorBank::bytes_per_channel() const noexcept {
-  const std::size_t heap = (s1_.capacity() + s2_.capacity() + prev_re_.capacity() + prev_im_.capacity() +
-                            energy_.capacity() + scratch_.capacity()) * sizeof(float) +
-                           tracks_.capacity() * sizeof(detail::DtmfTrack);
+  const std::size_t heap = std::size_t{n_} * (detail::kDtmfLaneFloats * sizeof(float) + sizeof(detail::DtmfTrack) + 1);
   return (heap + sizeof(*this) + n_ - 1) / n_;
-}
-
-void DtmfDetectorBank::feed(const std::int16_t* x, std::size_t frames) noexcept {
-  dk_->feed(x, frames, n_, scratch_.data(), energy_.data());
-  k_->multi(scratch_.data(), frames, n_, t_->coeff, 8, s1_.data(), s2_.data());
-  pos_ = static_cast<std::uint16_t>(pos_ + frames);
-  clock_ += frames;
-}
-
-void DtmfDetectorBank::end_half(std::size_t first, std::size_t count, detail::DtmfDecision* out) noexcept {
-  // The window pass across the group's channels (per-ISA kernel, the same float operations as
-  // DtmfDetector::end_half); then the per-channel decisions, the classifier only where both groups have a
-  // tone above the minimum level (the classifier's own first test, so nothing changes).
-  static_assert(kGroup == detail::kDtmfGroup);
-  const auto& t = *t_;
-  const detail::DtmfWindowConsts consts{t.cos_w, t.sin_w, t.rot_re, t.rot_im, detail::dtmf_norm(t), th_.min_power};
-  detail::DtmfGroupWindow g;
-  dk_->window(s1_.data() + first, s2_.data() + first, prev_re_.data() + first, prev_im_.data() + first, n_, count,
-              consts, g);
-  for (std::size_t c = 0; c < count; ++c) {
-    const std::size_t ch = first + c;
-    auto& tr = tracks_[ch];
-    out[c] = {};
-    if (tr.have_prev) {
-      char hit = 0;
-      if (g.gate[c]) {
-        detail::DtmfWindow w;
-        for (std::size_t f = 0; f < 8; ++f) {
-          w.p[f] = g.p[f][c];
-          w.rot_re[f] = g.y_re[f][c];
-          w.rot_im[f] = g.y_im[f][c];
-          w.prev_re[f] = g.prev_re[f][c];
-          w.prev_im[f] = g.prev_im[f][c];
-        }
-        hit = detail::dtmf_classify(t, th_, w, tr.prev_energy + energy_[ch]);
-      }
-      if (hit || tr.cand || tr.current) {
-        out[c] = detail::dtmf_step(tr, hit, clock_, half_);
-      } else {
-        tr.hits = 0;  // what dtmf_step does with no hit and nothing pending
-      }
-    }
-    tr.prev_energy = energy_[ch];
-    tr.have_prev = true;
-    energy_[ch] = 0;
-  }
 }
 
 namespace detail {
 const DtmfKernels& dtmf_kernels(Isa isa) noexcept {
-  static constexpr DtmfKernels kTable[4] = {{dtmf_feed_scalar, dtmf_window_scalar, Isa::scalar},
-                                            {dtmf_feed_sse2, dtmf_window_sse2, Isa::sse2},
-                                            {dtmf_feed_avx2, dtmf_window_avx2, Isa::avx2},
-                                            {dtmf_feed_avx512, dtmf_window_avx512, Isa::avx512}};
+  static constexpr DtmfKernels kTable[4] = {{dtmf_feed_scalar, dtmf_judge_scalar, Isa::scalar},
+                                            {dtmf_feed_sse2, dtmf_judge_sse2, Isa::sse2},
+                                            {dtmf_feed_avx2, dtmf_judge_avx2, Isa::avx2},
+                                            {dtmf_feed_avx512, dtmf_judge_avx512, Isa::avx512}};
   return kTable[isa_supported(isa) ? static_cast<int>(isa) : 0];
 }
 }  // namespace detail

@@ -25,7 +25,7 @@
 
 #include <algorithm>
 #include <cmath>
-#include <complex>
+#include <memory>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -68,20 +68,38 @@ struct DtmfChannelEvent {
 
 namespace detail {
 struct DtmfKernels;  // signals/kernels/dtmf_kernels.hpp
-struct DtmfTables;  // per-rate constants shared by every channel (signals/dtmf_detector.cpp)
+
+// Per-rate constants shared by every channel (signals/dtmf_detector.cpp builds one per rate).
+struct DtmfTables {
+  float coeff[8], cos_w[8], sin_w[8];
+  float rot_re[8], rot_im[8];  // exp(-j w half): joins two half-blocks (and removes the nominal phase advance)
+  float dc_re[8], dc_im[8];    // a half-block of ones through each filter: the block mean's share, subtracted
+  float freq[8];
+  float rate, half, norm;      // norm: power normalisation of a window of 2*half samples, 2 / (2 half)^2
+};
 
 struct DtmfThresholds {  // derived from DtmfDetectorConfig
   float min_power = 0, normal_twist = 0, reverse_twist = 0, fraction = 0, margin = 0;
   float cos_max_dev[8] = {};  // cos of the largest phase error (over a half-block) within the deviation limit
 };
 
-// Per-channel decision state: everything but the filters, the running energy and the previous values.
+// Per-channel state in the layout the kernels use: a group of L channels (L = 16, or fewer in the last group;
+// L = 1 for DtmfDetector) holds kDtmfLaneFloats rows of L floats, field `row` of lane l at [row * L + l]:
+// rows 0-7 s1 (Goertzel state, filter f), 8-15 s2, 16-23 / 24-31 the previous half-block's value (re / im),
+// 32 the half-block's energy, 33 the previous half-block's energy (mean removed), 34 the half-block's sum of
+// samples (an integer, exact in float: |sum| <= 102 * 32768 < 2^24).
+inline constexpr std::size_t kDtmfGroup = 16;
+inline constexpr std::size_t kDtmfLaneFloats = 35;
+inline constexpr std::size_t kDtmfRowS1 = 0, kDtmfRowS2 = 8, kDtmfRowPrevRe = 16, kDtmfRowPrevIm = 24,
+                             kDtmfRowEnergy = 32, kDtmfRowPrevEnergy = 33, kDtmfRowSum = 34;
+// Digit codes of the judge kernel: 0 = nothing, 1 + 4 * row + column otherwise.
+inline constexpr char kDtmfKeys[17] = "123A456B789C*0#D";
+
+// Per-channel begin/end state machine.
 struct DtmfTrack {
-  float prev_energy = 0;
   std::uint64_t cand_start = 0, begin = 0, last_hit_end = 0;
   char cand = 0, current = 0;
   std::uint8_t hits = 0, misses = 0;
-  bool have_prev = false;
 };
 
 struct DtmfDecision {
@@ -90,20 +108,8 @@ struct DtmfDecision {
   std::uint64_t sample = 0, duration = 0, next_sample = 0;
 };
 
-// The values of one window (the previous half-block and the current one, current rotated into the
-// previous one's phase reference): window power p = |prev + cur_rot|^2 * norm.
-struct DtmfWindow {
-  float p[8];
-  float prev_re[8], prev_im[8], rot_re[8], rot_im[8];
-};
-// Half-block Goertzel values from the filter state (s1, s2), rotated: cur_rot = exp(-j w H) * X_cur.
-void dtmf_current(const DtmfTables& t, const float* s1, const float* s2, float* cur_re, float* cur_im) noexcept;
-// The digit the window holds, or 0 (every check of the header comment).
-char dtmf_classify(const DtmfTables& t, const DtmfThresholds& th, const DtmfWindow& w, float energy_sum) noexcept;
 // Advances the begin/end state machine by one window that heard `hit` (0 = nothing), ending at `clock`.
 DtmfDecision dtmf_step(DtmfTrack& track, char hit, std::uint64_t clock, unsigned half) noexcept;
-// Power normalisation of a window of 2*half samples: 2 / (2 half)^2.
-float dtmf_norm(const DtmfTables& t) noexcept;
 
 template <class Emit>
 void dtmf_emit(const DtmfDecision& d, Emit&& emit) noexcept {
@@ -114,6 +120,13 @@ void dtmf_emit(const DtmfDecision& d, Emit&& emit) noexcept {
 }
 const DtmfTables& dtmf_tables(int rate) noexcept;
 DtmfThresholds dtmf_thresholds(const DtmfDetectorConfig& config);  // validates: throws naming the field
+
+// The kernel entry points DtmfDetector and DtmfDetectorBank call (out of line, so this header needs no
+// kernel declarations): run frames through the filters; judge the window ending now (codes per channel).
+void dtmf_feed(const DtmfKernels& k, const std::int16_t* x, std::size_t frames, std::size_t channels,
+               const DtmfTables& t, float* state) noexcept;
+void dtmf_judge(const DtmfKernels& k, float* state, std::size_t channels, const DtmfTables& t,
+                const DtmfThresholds& th, std::uint8_t* codes) noexcept;
 }  // namespace detail
 
 class DtmfDetector {
@@ -126,7 +139,9 @@ class DtmfDetector {
     std::size_t i = 0;
     while (i < pcm.size()) {
       const std::size_t take = std::min<std::size_t>(pcm.size() - i, half_ - pos_);
-      feed(pcm.subspan(i, take));
+      detail::dtmf_feed(*k_, pcm.data() + i, take, 1, tables(), st_);
+      pos_ = static_cast<std::uint16_t>(pos_ + take);
+      clock_ += take;
       i += take;
       if (pos_ == half_) detail::dtmf_emit(end_half(), [&](const DtmfEvent& e) { sink(e); });
     }
@@ -142,17 +157,14 @@ class DtmfDetector {
   char current_digit() const noexcept { return track_.current; }
 
  private:
-  void feed(std::span<const std::int16_t> pcm) noexcept;
+  const detail::DtmfTables& tables() const noexcept { return detail::dtmf_tables(half_ == 51 ? 8000 : 16000); }
   detail::DtmfDecision end_half() noexcept;
 
   detail::DtmfThresholds th_;
-  const detail::DtmfTables* t_;
-  const GoertzelKernels* k_;
   std::uint16_t half_ = 51;  // samples per half-block
   std::uint16_t pos_ = 0;    // samples into the current half-block
-  float energy_ = 0;
-  float s1_[8] = {}, s2_[8] = {};
-  float prev_re_[8] = {}, prev_im_[8] = {};  // previous half-block's values
+  const detail::DtmfKernels* k_;
+  float st_[detail::kDtmfLaneFloats] = {};  // one lane of the kernel layout
   std::uint64_t clock_ = 0;
   detail::DtmfTrack track_;
 };
@@ -160,8 +172,6 @@ class DtmfDetector {
 // N channels in lock-step; input interleaved by frame (x[frame * channels + ch]).
 class DtmfDetectorBank {
  public:
-  static constexpr std::size_t kChunkFrames = 16;  // frames converted to float per kernel call
-
   // Allocates all state; throws std::invalid_argument naming the field (channels: 1..65536).
   DtmfDetectorBank(const DtmfDetectorConfig& config, std::size_t channels, Isa isa = active_isa());
 
@@ -171,19 +181,24 @@ class DtmfDetectorBank {
     const std::size_t frames = interleaved.size() / n_;
     std::size_t i = 0;
     while (i < frames) {
-      const std::size_t take = std::min<std::size_t>({frames - i, std::size_t{half_} - pos_, kChunkFrames});
-      feed(interleaved.data() + i * n_, take);
+      const std::size_t take = std::min<std::size_t>(frames - i, std::size_t{half_} - pos_);
+      detail::dtmf_feed(*k_, interleaved.data() + i * n_, take, n_, *t_, state_.get());
+      pos_ = static_cast<std::uint16_t>(pos_ + take);
+      clock_ += take;
       i += take;
       if (pos_ == half_) {
-        for (std::size_t g = 0; g < n_; g += kGroup) {
-          const std::size_t m = std::min(kGroup, n_ - g);
-          detail::DtmfDecision d[kGroup];
-          end_half(g, m, d);
-          for (std::size_t c = 0; c < m; ++c)
-            if (d[c].kind != detail::DtmfDecision::none)
-              detail::dtmf_emit(d[c], [&](const DtmfEvent& e) { sink(DtmfChannelEvent{static_cast<std::uint32_t>(g + c), e}); });
-        }
         pos_ = 0;
+        detail::dtmf_judge(*k_, state_.get(), n_, *t_, th_, codes_.get());
+        if (clock_ < 2u * half_) continue;  // the first half-block: no window yet
+        const std::uint8_t* codes = codes_.get();
+        for (std::size_t ch = 0; ch < n_; ++ch) {
+          auto& tr = tracks_[ch];
+          const unsigned code = codes[ch];
+          if ((code | static_cast<unsigned char>(tr.cand) | static_cast<unsigned char>(tr.current)) == 0) continue;
+          const auto d = detail::dtmf_step(tr, code ? detail::kDtmfKeys[code - 1] : 0, clock_, half_);
+          if (d.kind != detail::DtmfDecision::none)
+            detail::dtmf_emit(d, [&](const DtmfEvent& e) { sink(DtmfChannelEvent{static_cast<std::uint32_t>(ch), e}); });
+        }
       }
     }
   }
@@ -199,26 +214,24 @@ class DtmfDetectorBank {
   void reset() noexcept;
   std::size_t channels() const noexcept { return n_; }
   std::uint64_t samples() const noexcept { return clock_; }
-  // Heap and object bytes divided by the channel count (filters, energy, track, conversion scratch).
+  // Heap and object bytes divided by the channel count: kernel state (kDtmfLaneFloats floats), the begin/end
+  // track and the judge's one-byte code per channel, plus this object's share. Under 256 for 2 or more channels
+  // (tests/signals/dtmf_bank_test); one channel is DtmfDetector's job (sizeof(DtmfDetector) < 256).
   std::size_t bytes_per_channel() const noexcept;
 
  private:
-  static constexpr std::size_t kGroup = 16;  // channels judged together (SIMD-friendly SoA pass)
-  void feed(const std::int16_t* x, std::size_t frames) noexcept;
-  void end_half(std::size_t first, std::size_t count, detail::DtmfDecision* out) noexcept;
-
+  struct AlignedFree {
+    void operator()(float* p) const noexcept;
+  };
   detail::DtmfThresholds th_;
-  const detail::DtmfTables* t_;
-  const GoertzelKernels* k_;
-  const detail::DtmfKernels* dk_;
-  std::size_t n_;
   std::uint16_t half_ = 51, pos_ = 0;
+  std::uint32_t n_;
+  const detail::DtmfTables* t_;
+  const detail::DtmfKernels* k_;
   std::uint64_t clock_ = 0;
-  std::vector<float> s1_, s2_;             // [filter * channels + ch]
-  std::vector<float> prev_re_, prev_im_;   // [filter * channels + ch]
-  std::vector<float> energy_;              // [ch]
-  std::vector<float> scratch_;             // kChunkFrames * channels
-  std::vector<detail::DtmfTrack> tracks_;
+  std::unique_ptr<float[], AlignedFree> state_;  // kernel layout, groups of kDtmfGroup channels, 64-byte aligned
+  std::unique_ptr<detail::DtmfTrack[]> tracks_;
+  std::unique_ptr<std::uint8_t[]> codes_;
 };
 
 }  // namespace linedsp

@@ -1,55 +1,46 @@
-// signals/kernels/dtmf_kernels.hpp — per-ISA kernels of DtmfDetectorBank (private to signals/).
+// signals/kernels/dtmf_kernels.hpp — per-ISA kernels of DtmfDetector and DtmfDetectorBank (private to signals/).
 //
-// Two passes across channels (structure of arrays, lanes = channels), written once in dtmf_kernels_impl.hpp
-// and compiled per ISA so the compiler vectorises them at that width. Each lane does exactly the scalar
-// operations in the same order, and no file contracts to FMA (fp-contract=off), so every variant equals
-// the scalar one bit for bit (tests/signals/dtmf_bank_test runs the bank per ISA against DtmfDetector).
+// Two kernels over the state layout of signals/dtmf_detector.hpp (groups of up to kDtmfGroup channels, one row
+// of L floats per field; lanes = channels):
+//  feed:  int16 samples straight into the eight Goertzel filters, the energy and the sum of every channel
+//         (the int16 -> float conversion is part of the pass; no scratch buffer);
+//  judge: at the end of a half-block, for every channel: the block mean's share removed from the filter values
+//         and the energy (DC offset), the 12.75 ms window's powers and phase tests, the classification
+//         (strongest tone per group, level, twist, group margin, energy fraction, frequency by phase advance)
+//         branch-free across lanes, a digit code per channel, and the state rolled to the next half-block.
+// The arithmetic of one lane, in the order written in dtmf_kernels_impl.hpp (the scalar lane functions are the
+// specification), is the same in every variant: the Goertzel step is s0 = fma(c, s1, x - s2) and the energy
+// e = fma(x, x, e), correctly rounded fused multiply-adds (hardware FMA in the AVX2 and AVX-512 files, std::fma
+// elsewhere); everything else is separate IEEE operations (fp-contract=off). So every ISA gives the same bits
+// (tests/signals/dtmf_bank_test: kernels compared bit for bit, and bank events equal the one-channel detector's).
+// SSE2 has no FMA: its table runs the scalar lane code (correct, not fast).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "dsp/simd.hpp"
+#include "signals/dtmf_detector.hpp"
 
 namespace linedsp::detail {
 
-inline constexpr std::size_t kDtmfGroup = 16;  // channels per window pass
-
-// Per-rate constants the window pass needs (a view of DtmfTables).
-struct DtmfWindowConsts {
-  const float* cos_w;
-  const float* sin_w;
-  const float* rot_re;
-  const float* rot_im;
-  float norm;
-  float min_power;  // gate: both groups need a tone at least this strong for the classifier to run
-};
-
-// Output of the window pass for up to kDtmfGroup channels: [filter][lane].
-struct DtmfGroupWindow {
-  float cur_re[8][kDtmfGroup], cur_im[8][kDtmfGroup];  // this half-block's values
-  float y_re[8][kDtmfGroup], y_im[8][kDtmfGroup];      // the same, rotated into the previous one's frame
-  float prev_re[8][kDtmfGroup], prev_im[8][kDtmfGroup];  // the previous half-block's values
-  float p[8][kDtmfGroup];                              // window power, mean square of the tone
-  unsigned char gate[kDtmfGroup];                      // 1 where max(p low) and max(p high) >= min_power
-};
-
 struct DtmfKernels {
-  // int16 frames (x[frame * channels + ch]) to float scratch (same layout); energy[ch] += v * v, frame by frame.
-  void (*feed)(const std::int16_t* x, std::size_t frames, std::size_t channels, float* xs, float* energy) noexcept;
-  // For `count` <= kDtmfGroup channels: s1/s2/prev_re/prev_im point at the group's first channel, with
-  // `stride` between filters. Fills `out`, zeroes s1/s2 and replaces prev_re/prev_im by this half-block's values.
-  void (*window)(float* s1, float* s2, float* prev_re, float* prev_im, std::size_t stride, std::size_t count,
-                 const DtmfWindowConsts& k, DtmfGroupWindow& out) noexcept;
+  // `frames` frames of x[frame * channels + ch] through every channel's state (layout of dtmf_detector.hpp).
+  void (*feed)(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,
+               float* state) noexcept;
+  // End of a half-block: codes[ch] = 0 or 1 + 4 * row + column for every channel; s1, s2, energy and sum
+  // zeroed, this half-block's values and energy kept as the previous ones.
+  void (*judge)(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
+                std::uint8_t* codes) noexcept;
   Isa isa;
 };
 const DtmfKernels& dtmf_kernels(Isa isa) noexcept;
 
-#define LINEDSP_DTMF_DECLARE(isa)                                                                              \
-  void dtmf_feed_##isa(const std::int16_t* x, std::size_t frames, std::size_t channels, float* xs,              \
-                       float* energy) noexcept;                                                                \
-  void dtmf_window_##isa(float* s1, float* s2, float* prev_re, float* prev_im, std::size_t stride,              \
-                         std::size_t count, const DtmfWindowConsts& k, DtmfGroupWindow& out) noexcept;
+#define LINEDSP_DTMF_DECLARE(isa)                                                                               \
+  void dtmf_feed_##isa(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,      \
+                       float* state) noexcept;                                                                  \
+  void dtmf_judge_##isa(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,       \
+                        std::uint8_t* codes) noexcept;
 LINEDSP_DTMF_DECLARE(scalar)
 LINEDSP_DTMF_DECLARE(sse2)
 LINEDSP_DTMF_DECLARE(avx2)

@@ -1,17 +1,17 @@
-// DTMF bank kernels, scalar build of dtmf_kernels_impl.hpp.
+// DTMF kernels, scalar build of dtmf_kernels_impl.hpp: the lane code itself (the specification).
 #pragma GCC optimize("fp-contract=off")
 #pragma GCC optimize("no-tree-vectorize")  // the reference: plain scalar code
 #include "signals/kernels/dtmf_kernels_impl.hpp"
 
 namespace linedsp::detail {
 
-void dtmf_feed_scalar(const std::int16_t* x, std::size_t frames, std::size_t channels, float* xs,
-                    float* energy) noexcept {
-  dtmf_feed_impl(x, frames, channels, xs, energy);
+void dtmf_feed_scalar(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,
+                      float* state) noexcept {
+  dtmf_feed_lanes(x, frames, channels, t, state);
 }
-void dtmf_window_scalar(float* s1, float* s2, float* prev_re, float* prev_im, std::size_t stride, std::size_t count,
-                      const DtmfWindowConsts& k, DtmfGroupWindow& out) noexcept {
-  dtmf_window_impl(s1, s2, prev_re, prev_im, stride, count, k, out);
+void dtmf_judge_scalar(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
+                       std::uint8_t* codes) noexcept {
+  dtmf_judge_lanes(state, channels, t, th, codes, false);
 }
 
 }  // namespace linedsp::detail

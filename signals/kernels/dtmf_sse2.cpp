@@ -1,17 +1,17 @@
-// DTMF bank kernels, sse2 build of dtmf_kernels_impl.hpp.
+// DTMF kernels, sse2 build of dtmf_kernels_impl.hpp. SSE2 has no fused multiply-add, so the filters run the
+// scalar lane code (std::fma); the judge runs across 16 lanes in four xmm per vector.
 #pragma GCC optimize("fp-contract=off")
-#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #include "signals/kernels/dtmf_kernels_impl.hpp"
 
 namespace linedsp::detail {
 
-void dtmf_feed_sse2(const std::int16_t* x, std::size_t frames, std::size_t channels, float* xs,
-                    float* energy) noexcept {
-  dtmf_feed_impl(x, frames, channels, xs, energy);
+void dtmf_feed_sse2(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,
+                    float* state) noexcept {
+  dtmf_feed_lanes(x, frames, channels, t, state);
 }
-void dtmf_window_sse2(float* s1, float* s2, float* prev_re, float* prev_im, std::size_t stride, std::size_t count,
-                      const DtmfWindowConsts& k, DtmfGroupWindow& out) noexcept {
-  dtmf_window_impl(s1, s2, prev_re, prev_im, stride, count, k, out);
+void dtmf_judge_sse2(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
+                     std::uint8_t* codes) noexcept {
+  dtmf_judge_lanes(state, channels, t, th, codes, true);
 }
 
 }  // namespace linedsp::detail
