@@ -201,6 +201,11 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
     k_->gains(w_.data() + lo_, g_.data() + lo_, nw, cfg_.proportionate_alpha);
   // While the far end is quiet and no update is pending the background is neither adapted nor compared,
   // so only the foreground runs (speech has long pauses: this is most of the density win).
+  // Variable step: full mu while the background's error is well above the near-end noise floor, less as it
+  // approaches it (lower misadjustment in noise, G.168 test 2C). From the error power up to the previous
+  // sample, so its division runs beside the filters instead of after them (the per-sample dependency chain
+  // filter -> error -> step -> next update is what bounds the speed once the window is narrow).
+  const float mu = cfg_.step_size * std::max(0.2f, 1.0f - 2.0f * background_ / (pbe_ + 1.0f));
   float y = 0.0f, yb = 0.0f;
   const bool run_background = a_ != 0.0f || px_ > far_active_power_;
   if (run_background) {
@@ -255,9 +260,6 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   const bool adapt = run_background && !frozen_ && !bypass_ && far_active && !geigel_hit &&
                      (dt_hold_ == 0 || energy_run_ > 0);
 
-  // Variable step: full mu while the background's error is well above the near-end noise floor, less as it
-  // approaches it (lower misadjustment in noise, G.168 test 2C).
-  const float mu = cfg_.step_size * std::max(0.2f, 1.0f - 2.0f * background_ / (pbe_ + 1.0f));
   a_ = adapt ? mu * eb / (p_ + delta_) : 0.0f;
 
   // Second line, the energy check between the two filters (over blocks of kCompareBlock samples, smoothed):

@@ -96,56 +96,68 @@ void nlms_gains_avx512(const float* w, float* g, std::size_t n, float alpha) noe
 }  // namespace linedsp::detail
 
 namespace linedsp::detail {
+// The canceller's per-sample kernels (dot, pair) run on short active windows (~200 taps) and sit on its
+// per-sample dependency chain (output -> error -> step -> next update), so their latency counts: four
+// accumulators per sum (chains a quarter as long), combined as (a0 + a1) + (a2 + a3) before the lane tree.
 float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
-  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps();
+  __m512 y0 = _mm512_setzero_ps(), y1 = y0, y2 = y0, y3 = y0;
   std::size_t k = 0;
-  for (; k + 32 <= n; k += 32) {
+  for (; k + 64 <= n; k += 64) {
     y0 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k), _mm512_loadu_ps(x + k), y0);
     y1 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k + 16), _mm512_loadu_ps(x + k + 16), y1);
+    y2 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k + 32), _mm512_loadu_ps(x + k + 32), y2);
+    y3 = _mm512_fmadd_ps(_mm512_loadu_ps(w + k + 48), _mm512_loadu_ps(x + k + 48), y3);
   }
-  for (; k < n; k += 16) {
-    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
-    y0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + k), _mm512_maskz_loadu_ps(m, x + k), y0);
-  }
-  return hsum(_mm512_add_ps(y0, y1));
+  const auto part = [&](std::size_t at, __m512 acc) {
+    if (at >= n) return acc;
+    const __mmask16 m = n - at >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - at);
+    return _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, w + at), _mm512_maskz_loadu_ps(m, x + at), acc);
+  };
+  y0 = part(k, y0);
+  y1 = part(k + 16, y1);
+  y2 = part(k + 32, y2);
+  y3 = part(k + 48, y3);
+  return hsum(_mm512_add_ps(_mm512_add_ps(y0, y1), _mm512_add_ps(y2, y3)));
 }
-}  // namespace linedsp::detail
 
-namespace linedsp::detail {
+#define LINEDSP_PAIR_LANE(Y, E, F, AT, M)                                                                   \
+  {                                                                                                         \
+    const __m512 g0 = _mm512_maskz_loadu_ps(M, g + (AT));                                                   \
+    const __m512 xn0 = _mm512_maskz_loadu_ps(M, xn + (AT));                                                 \
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_maskz_loadu_ps(M, xo + (AT)),           \
+                                      _mm512_maskz_loadu_ps(M, w + (AT)));                                  \
+    _mm512_mask_storeu_ps(w + (AT), M, w0);                                                                 \
+    Y = _mm512_fmadd_ps(w0, xn0, Y);                                                                        \
+    E = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, E);                                                    \
+    F = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(M, wf + (AT)), xn0, F);                                       \
+  }
+
 float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                        std::size_t n, float* p, float* yf) noexcept {
   const __m512 va = _mm512_set1_ps(a);
-  __m512 y0 = _mm512_setzero_ps(), y1 = _mm512_setzero_ps(), e0 = _mm512_setzero_ps(), e1 = _mm512_setzero_ps();
-  __m512 f0 = _mm512_setzero_ps(), f1 = _mm512_setzero_ps();
+  const __mmask16 all = static_cast<__mmask16>(0xffff);
+  __m512 y0 = _mm512_setzero_ps(), y1 = y0, y2 = y0, y3 = y0, e0 = y0, e1 = y0, e2 = y0, e3 = y0;
+  __m512 f0 = y0, f1 = y0, f2 = y0, f3 = y0;
   std::size_t k = 0;
-  for (; k + 32 <= n; k += 32) {
-    const __m512 g0 = _mm512_loadu_ps(g + k), g1 = _mm512_loadu_ps(g + k + 16);
-    const __m512 xn0 = _mm512_loadu_ps(xn + k), xn1 = _mm512_loadu_ps(xn + k + 16);
-    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_loadu_ps(xo + k), _mm512_loadu_ps(w + k));
-    const __m512 w1 = _mm512_fmadd_ps(_mm512_mul_ps(va, g1), _mm512_loadu_ps(xo + k + 16), _mm512_loadu_ps(w + k + 16));
-    _mm512_storeu_ps(w + k, w0);
-    _mm512_storeu_ps(w + k + 16, w1);
-    y0 = _mm512_fmadd_ps(w0, xn0, y0);
-    y1 = _mm512_fmadd_ps(w1, xn1, y1);
-    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
-    e1 = _mm512_fmadd_ps(_mm512_mul_ps(g1, xn1), xn1, e1);
-    f0 = _mm512_fmadd_ps(_mm512_loadu_ps(wf + k), xn0, f0);
-    f1 = _mm512_fmadd_ps(_mm512_loadu_ps(wf + k + 16), xn1, f1);
+  for (; k + 64 <= n; k += 64) {
+    LINEDSP_PAIR_LANE(y0, e0, f0, k, all)
+    LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, all)
+    LINEDSP_PAIR_LANE(y2, e2, f2, k + 32, all)
+    LINEDSP_PAIR_LANE(y3, e3, f3, k + 48, all)
   }
-  for (; k < n; k += 16) {
-    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
-    const __m512 g0 = _mm512_maskz_loadu_ps(m, g + k);
-    const __m512 xn0 = _mm512_maskz_loadu_ps(m, xn + k);
-    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_maskz_loadu_ps(m, xo + k), _mm512_maskz_loadu_ps(m, w + k));
-    _mm512_mask_storeu_ps(w + k, m, w0);
-    y0 = _mm512_fmadd_ps(w0, xn0, y0);
-    e0 = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, e0);
-    f0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(m, wf + k), xn0, f0);
-  }
-  *p = hsum(_mm512_add_ps(e0, e1));
-  *yf = hsum(_mm512_add_ps(f0, f1));
-  return hsum(_mm512_add_ps(y0, y1));
+  // 0-4 vectors left (< 64 taps), the last possibly partial; the j-th goes to accumulator j.
+  const auto mask_at = [n](std::size_t at) {
+    return n - at >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - at);
+  };
+  if (k < n) LINEDSP_PAIR_LANE(y0, e0, f0, k, mask_at(k))
+  if (k + 16 < n) LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, mask_at(k + 16))
+  if (k + 32 < n) LINEDSP_PAIR_LANE(y2, e2, f2, k + 32, mask_at(k + 32))
+  if (k + 48 < n) LINEDSP_PAIR_LANE(y3, e3, f3, k + 48, mask_at(k + 48))
+  *p = hsum(_mm512_add_ps(_mm512_add_ps(e0, e1), _mm512_add_ps(e2, e3)));
+  *yf = hsum(_mm512_add_ps(_mm512_add_ps(f0, f1), _mm512_add_ps(f2, f3)));
+  return hsum(_mm512_add_ps(_mm512_add_ps(y0, y1), _mm512_add_ps(y2, y3)));
 }
+#undef LINEDSP_PAIR_LANE
 }  // namespace linedsp::detail
 
 #pragma GCC diagnostic pop
