@@ -12,6 +12,7 @@
 #include <toml++/toml.h>
 
 #include "devices/audio_file.hpp"
+#include "signals/callerid_procedure.hpp"
 #include "signals/dtmf_detector.hpp"
 #include "signals/dtmf_generator.hpp"
 #include "signals/g168.hpp"
@@ -24,6 +25,8 @@ namespace linedsp {
 namespace {
 
 constexpr std::size_t kBlock = 80;  // 10 ms
+const std::initializer_list<std::string_view> kFskProcedures = {"bellcore_on_hook", "etsi_after_ring", "etsi_dtas",
+                                                               "etsi_rpas", "etsi_polarity"};
 constexpr double kRate = 8000.0;
 
 [[noreturn]] void fail(const std::string& file, int line, std::string_view field, std::string_view what) {
@@ -156,8 +159,9 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
   }
   if (const auto* t = r.table(root, "exchange")) {
     r.only(*t, {"answer_after_s", "answer_polarity", "far_audio", "far_level_dbm0", "inter_digit_s", "open_ms",
-                "actions"},
+                "cid_procedure", "actions"},
            "exchange");
+    sc.exchange_cid_procedure = r.str(*t, "cid_procedure", "", kFskProcedures);
     sc.exchange_answer_after_s = r.num(*t, "answer_after_s", sc.exchange_answer_after_s, 0.0, 60.0);
     sc.exchange_answer_polarity = r.boolean(*t, "answer_polarity", false);
     sc.exchange_far_audio = r.str(*t, "far_audio", "css", {"css", "silence", "fax"});
@@ -176,8 +180,9 @@ Scenario parse_scenario(std::string_view text, const std::string& file) {
   sc.fxo.answer_after_rings = 0;  // the gateway answers the line when the phone answers
   if (const auto* t = r.table(root, "fxs")) {
     r.only(*t, {"inter_digit_timeout_ms", "first_digit_timeout_ms", "flash_min_ms", "flash_max_ms", "cid_after_ring_ms",
-                "send_cid"},
+                "send_cid", "cid_procedure"},
            "fxs");
+    sc.fxs_cid_procedure = r.str(*t, "cid_procedure", "", kFskProcedures);
     sc.fxs.inter_digit_timeout_ms = r.integer(*t, "inter_digit_timeout_ms", sc.fxs.inter_digit_timeout_ms, 100, 60000);
     sc.fxs.first_digit_timeout_ms = r.integer(*t, "first_digit_timeout_ms", sc.fxs.first_digit_timeout_ms, 100, 120000);
     sc.fxs.flash_min_ms = r.integer(*t, "flash_min_ms", sc.fxs.flash_min_ms, 0, 5000);
@@ -320,7 +325,12 @@ ScenarioResult run_scenario(const Scenario& sc, const std::string& data_dir) {
     const FxsPortConfig country = FxsPortConfig::for_country(plan);
     fxs_cfg.ring = country.ring;
     fxs_cfg.cid.modem = country.cid.modem;
+    fxs_cfg.cid_procedure = sc.fxs_cid_procedure.empty() ? country.cid_procedure
+                                                          : *parse_callerid_procedure(sc.fxs_cid_procedure);
   }
+  const CallerIdProcedure ex_procedure = sc.exchange_cid_procedure.empty()
+                                             ? FxsPortConfig::for_country(plan).cid_procedure
+                                             : *parse_callerid_procedure(sc.exchange_cid_procedure);
   FxoPortConfig fxo_cfg = sc.fxo;
   fxo_cfg.cid.modem = FxoPortConfig::for_country(plan).cid.modem;
   FxsPort fxs(plan, line_a.exchange(), fxs_cfg);
@@ -359,6 +369,11 @@ ScenarioResult run_scenario(const Scenario& sc, const std::string& data_dir) {
   std::size_t ex_msg_len = 0;
   Source ex_src;
   std::size_t ex_next = 0;
+  // A before-ring caller-ID procedure being played (EN 300 659-1): its audio and marks, from when it started.
+  CallerIdAudio ex_proc;
+  bool ex_proc_on = false;
+  std::uint64_t ex_proc_at = 0, ex_pulse_off_at = 0;
+  std::size_t ex_mark = 0;
 
   // Gateway and the loopback VoIP far party.
   enum class Route { none, voip, line_out, line_in, line } route = Route::none;
@@ -412,7 +427,23 @@ ScenarioResult run_scenario(const Scenario& sc, const std::string& data_dir) {
         ex_msg_len = encode_mdmf(m, ex_msg);
         ex_cid_pending = ex_msg_len > 0 && (!a.number.empty() || !a.name.empty());
         ex_cid_at = now + static_cast<std::uint64_t>(ex_cadence.segments_ms[0]) * 8 + 500 * 8;  // GR-30: ~0.5 s
-        line_b.exchange().ring(ex_cadence);
+        const bool before_ring = ex_procedure == CallerIdProcedure::etsi_dtas ||
+                                 ex_procedure == CallerIdProcedure::etsi_rpas ||
+                                 ex_procedure == CallerIdProcedure::etsi_polarity;
+        if (ex_cid_pending && before_ring) {
+          const auto spill = callerid_fsk_spill(std::span<const std::uint8_t>(ex_msg.data(), ex_msg_len), ex_cid_cfg);
+          const auto steps = callerid_procedure(ex_procedure, CallerIdTiming{},
+                                                static_cast<std::uint32_t>((spill.size() + 7) / 8));
+          ex_proc = render_callerid_procedure(steps, spill);
+          ex_proc_on = true;
+          ex_proc_at = now;
+          ex_mark = 0;
+          ex_pulse_off_at = 0;
+          ex_cid_pending = false;
+          j["procedure"] = callerid_procedure_name(ex_procedure);
+        } else {
+          line_b.exchange().ring(ex_cadence);
+        }
         ex = Ex::ringing;
       } else if (a.action == "hang_up") {
         j["method"] = a.method;
@@ -460,6 +491,7 @@ ScenarioResult run_scenario(const Scenario& sc, const std::string& data_dir) {
         if (ex == Ex::ringing) {
           line_b.exchange().ring_off();
           ex_cid_pending = false;
+          ex_proc_on = false;
           ex = Ex::connected;
           ex_src.start(sc.exchange_far_audio, sc.exchange_far_level_dbm0, sc.duration_s, 5);
           log.add(e->frame, "exchange", "answered");
@@ -503,7 +535,34 @@ ScenarioResult run_scenario(const Scenario& sc, const std::string& data_dir) {
       log.add(now, "exchange", "cid-sent");
     }
     tx_ex.fill(0);
-    if (!ex_cid.idle()) ex_cid.generate(tx_ex);
+    if (ex_proc_on) {  // marks act at the block that contains them (at most 10 ms late); the audio is exact
+      const std::uint64_t pos = now - ex_proc_at;
+      if (ex_pulse_off_at != 0 && now >= ex_pulse_off_at) {
+        line_b.exchange().ring_off();
+        ex_pulse_off_at = 0;
+      }
+      while (ex_proc_on && ex_mark < ex_proc.marks.size() && ex_proc.marks[ex_mark].sample < pos + kBlock) {
+        const auto& mk = ex_proc.marks[ex_mark++];
+        const bool last = ex_mark == ex_proc.marks.size();
+        if (mk.kind == CallerIdStep::Kind::polarity_reversal) {
+          ex_reversed = true;
+          line_b.exchange().reverse_polarity(true);
+        } else if (mk.kind == CallerIdStep::Kind::data) {
+          log.add(ex_proc_at + mk.sample, "exchange", "cid-sent");
+        } else if (mk.kind == CallerIdStep::Kind::ring && last) {
+          line_b.exchange().ring(ex_cadence);  // the first ring of the cadence: the procedure is over
+          ex_proc_on = false;
+        } else if (mk.kind == CallerIdStep::Kind::ring) {  // RP-AS: one short burst
+          RingCadence pulse{};
+          pulse.segments_ms[0] = static_cast<std::uint32_t>(mk.duration_samples / 8);
+          pulse.segments_ms[1] = 600000;
+          pulse.count = 2;
+          line_b.exchange().ring(pulse);
+          ex_pulse_off_at = ex_proc_at + mk.sample + mk.duration_samples;
+        }
+      }
+      for (std::size_t i = 0; i < kBlock && pos + i < ex_proc.pcm.size(); ++i) tx_ex[i] = ex_proc.pcm[pos + i];
+    } else if (!ex_cid.idle()) ex_cid.generate(tx_ex);
     else if (ex_tone) ex_tone->generate(tx_ex);
     else if (ex == Ex::connected) ex_src.add(tx_ex);
 

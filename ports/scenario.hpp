@@ -22,10 +22,14 @@
 //   [phone]    answer_after_rings = 2, talk_level_dbm0 = -15.0
 //              [[phone.actions]] at_s, action = off_hook|on_hook|dial|flash|talk|silence|fax, digits, ms
 //   [exchange] answer_after_s = 4.0, answer_polarity = false, far_audio = "css"|"silence"|"fax",
-//              far_level_dbm0 = -15.0, inter_digit_s = 2.0, open_ms = 800
+//              far_level_dbm0 = -15.0, inter_digit_s = 2.0, open_ms = 800,
+//              cid_procedure = bellcore_on_hook|etsi_after_ring|etsi_dtas|etsi_rpas|etsi_polarity (default: the
+//              country's, as FxsPortConfig::for_country; the before-ring ones are played from
+//              signals/callerid_procedure's steps: line reversal, DT-AS, ring pulse, the spill, then the cadence)
 //              [[exchange.actions]] at_s, action = call|hang_up, number, name, method = busy|polarity|loop_drop
 //   [voip_far] answer_after_s = 2.0, far_audio, far_level_dbm0 (the loopback VoIP far party)
 //   [fxs] / [fxo]  inter_digit_timeout_ms, flash_max_ms, min_loop_drop_ms, silence_timeout_ms, ...
+//              [fxs] cid_procedure (as the exchange's; default: the country's)
 // Errors: std::runtime_error("FILE:LINE: field: what is wrong").
 #pragma once
 
@@ -66,6 +70,7 @@ struct Scenario {
   double exchange_far_level_dbm0 = -15.0;
   double exchange_inter_digit_s = 2.0;
   int exchange_open_ms = 800;
+  std::string exchange_cid_procedure, fxs_cid_procedure;  // empty: the country's
   double voip_answer_after_s = 2.0;
   std::string voip_far_audio = "css";
   double voip_far_level_dbm0 = -15.0;

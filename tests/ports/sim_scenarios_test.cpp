@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "ports/scenario.hpp"
+#include "signals/callerid_procedure.hpp"
 #include "support/paths.hpp"
 #include "support/process.hpp"
 
@@ -152,6 +153,66 @@ TEST(SimScenario, IncomingCallWithCallerId) {
   const double erle = erle_db(x.r.fxs_audio, 20.0, 26.5);
   std::printf("incoming call: FXS ERLE %.1f dB on the bridged far speech\n", erle);
   EXPECT_GE(erle, 25.0);
+}
+
+// ETSI EN 300 659-1 data before the first ring, on both lines: line reversal + DT-AS, and ring-pulse alerting
+// (RP-AS), UK cadence, V.23. The FXO port decodes the exchange's spill while idle and does not take the reversal
+// for a disconnect nor count the ring pulse as a ring; the phone decodes the FXS port's spill before the first ring
+// of the cadence; on line A the FXS port's steps come in the procedure's order and at its delays (CallerIdTiming:
+// reversal to DT-AS 100 ms, DT-AS 100 ms, DT-AS to data 100 ms; ring pulse 250 ms, pulse to data 650 ms; these
+// are second-hand, "check" EN 300 659-1); the call is answered and bridged with the same ERLE as the GR-30 call.
+TEST(SimScenario, IncomingCallWithEtsiCallerIdBeforeRinging) {
+  for (const char* name : {"incoming-call-etsi-dtas", "incoming-call-etsi-rpas"}) {
+    SCOPED_TRACE(name);
+    const ScenarioRun x = run(name);
+    const bool dtas = std::string(name).find("dtas") != std::string::npos;
+    const auto& call = action(x.sc.exchange_actions, "call");
+    for (const char* src : {"fxo", "phone"}) {
+      const auto cid = of(x.r, src, std::string(src) == "fxo" ? "cid-received" : "cid");
+      ASSERT_EQ(cid.size(), 1u) << src;
+      EXPECT_EQ(cid[0]["status"], "ok") << src;
+      EXPECT_EQ(cid[0]["number"], call.number) << src;
+      EXPECT_EQ(cid[0]["name"], call.name) << src;
+    }
+    // Line B: the exchange's procedure; the FXO port saw it all on-hook.
+    EXPECT_TRUE(of(x.r, "fxo", "disconnect").empty());
+    if (dtas) {
+      ASSERT_FALSE(of(x.r, "line-b", "polarity").empty());
+      EXPECT_LT(sample_of(of(x.r, "line-b", "polarity")[0]), sample_of(of(x.r, "fxo", "cid-received")[0]));
+    }
+    const auto fxo_rings = of(x.r, "fxo", "ring");
+    ASSERT_FALSE(fxo_rings.empty());
+    EXPECT_EQ(fxo_rings[0]["count"], 1);
+    EXPECT_GT(sample_of(fxo_rings[0]), sample_of(of(x.r, "fxo", "cid-received")[0]));  // the pulse did not count
+    for (const auto& c : of(x.r, "fxo", "ring-cadence")) EXPECT_EQ(c["pattern"], 0);
+    // Line A: the phone's spill before the cadence's first ring.
+    const auto phone_cid = of(x.r, "phone", "cid")[0];
+    const auto begins = of(x.r, "phone", "line-ring-begin");
+    ASSERT_GE(begins.size(), dtas ? 1u : 2u);
+    const Json first_cadence_ring = begins[dtas ? 0 : 1];
+    EXPECT_LT(sample_of(phone_cid), sample_of(first_cadence_ring));
+    EXPECT_EQ(types(x.r, "fxs"), "cid-sent ringing+ off-hook ringing- answered hang-up released ");
+    // The simulation applies a port's line control at the start of the 10 ms block in which it was issued (the
+    // line runs block by block after the ports), so line-side edges are compared within one block (80 samples);
+    // fxs_port_test asserts the exact samples through a fake line.
+    const std::uint64_t spill = sample_of(of(x.r, "fxs", "cid-sent")[0]);
+    const CallerIdTiming t;
+    auto near = [](std::uint64_t got, std::uint64_t want) { EXPECT_NEAR(double(got), double(want), 80.0); };
+    if (dtas) {
+      const auto pol = of(x.r, "phone", "line-polarity");
+      ASSERT_EQ(pol.size(), 2u);  // reversed for the call, restored at release
+      near(spill - sample_of(pol[0]), 8u * (t.reversal_to_alert_ms + 100 + t.alert_to_data_ms));
+    } else {
+      EXPECT_TRUE(of(x.r, "phone", "line-polarity").empty());
+      near(spill - sample_of(begins[0]), 8u * (t.ring_pulse_ms + t.pulse_to_data_ms));
+      near(sample_of(of(x.r, "phone", "line-ring-end")[0]) - sample_of(begins[0]), 8u * t.ring_pulse_ms);
+    }
+    near(sample_of(first_cadence_ring), sample_of(of(x.r, "fxs", "ringing")[0]));
+    ASSERT_EQ(of(x.r, "exchange", "answered").size(), 1u);
+    const double erle = erle_db(x.r.fxs_audio, 14.0, 21.5);
+    std::printf("%s: FXS ERLE %.1f dB on the bridged far speech\n", name, erle);
+    EXPECT_GE(erle, 25.0);
+  }
 }
 
 struct Hangup {
