@@ -1,7 +1,6 @@
 #include "signals/echo_canceller.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -366,18 +365,14 @@ EchoCancellerBank::EchoCancellerBank(std::size_t channels, const EchoCancellerCo
 
 void EchoCancellerBank::process(std::span<const std::int16_t> far, std::span<const std::int16_t> near,
                                 std::span<std::int16_t> out) noexcept {
+  const ScopedDenormalsOff no_denormals;
   const std::size_t nch = ch_.size();
-  const std::size_t frames = std::min({far.size(), near.size(), out.size()}) / nch;
-  std::array<std::int16_t, kFrame> f{}, d{}, o{};
-  for (std::size_t start = 0; start < frames; start += kFrame) {
-    const std::size_t len = std::min(kFrame, frames - start);
-    for (std::size_t c = 0; c < nch; ++c) {
-      for (std::size_t i = 0; i < len; ++i) {
-        f[i] = far[(start + i) * nch + c];
-        d[i] = near[(start + i) * nch + c];
-      }
-      ch_[c].process(std::span(f.data(), len), std::span(d.data(), len), std::span(o.data(), len));
-      for (std::size_t i = 0; i < len; ++i) out[(start + i) * nch + c] = o[i];
+  const std::size_t samples = std::min({far.size(), near.size(), out.size()}) / nch * nch;
+  for (std::size_t c = 0; c < nch; ++c) {
+    EchoCanceller& ec = ch_[c];
+    for (std::size_t i = 0; i < samples; i += nch) {
+      const float r = ec.step(static_cast<float>(far[i + c]), static_cast<float>(near[i + c]));
+      out[i + c] = ec.bypass_ ? near[i + c] : static_cast<std::int16_t>(clamp_to_int16(r));
     }
   }
 }

