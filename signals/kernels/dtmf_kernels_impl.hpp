@@ -54,6 +54,32 @@ inline void dtmf_feed_lane(const std::int16_t* x, std::size_t frames, std::size_
   base[kDtmfRowSum * L + l] = sum;
 }
 
+// The classification of one window from its eight powers, the phase tests (bit f: filter f's frequency within
+// the limit) and the window's energy: the digit code, or 0.
+inline std::uint8_t dtmf_classify_lane(const float* p, unsigned phase_ok, float window_energy, const DtmfTables& t,
+                                       const DtmfThresholds& th) noexcept {
+  int row = 0, col = 4;
+  #pragma GCC unroll 4
+  for (int f = 1; f < 4; ++f)
+    if (p[f] > p[row]) row = f;
+  #pragma GCC unroll 4
+  for (int f = 5; f < 8; ++f)
+    if (p[f] > p[col]) col = f;
+  const float pr = p[row], pc = p[col];
+  if (pr < th.min_power || pc < th.min_power) return 0;
+  if (pr > pc * th.normal_twist || pc > pr * th.reverse_twist) return 0;
+  #pragma GCC unroll 4
+  for (int f = 0; f < 4; ++f)
+    if (f != row && p[f] * th.margin > pr) return 0;
+  #pragma GCC unroll 4
+  for (int f = 4; f < 8; ++f)
+    if (f != col && p[f] * th.margin > pc) return 0;
+  const float mean_square = window_energy / (2.0f * t.half);
+  if (pr + pc < th.fraction * mean_square) return 0;
+  if (!((phase_ok >> row) & 1u) || !((phase_ok >> col) & 1u)) return 0;
+  return static_cast<std::uint8_t>(1 + 4 * row + (col - 4));
+}
+
 // The window ending now for lane l: returns its digit code (0 = none) and rolls the state to the next half-block.
 inline std::uint8_t dtmf_judge_lane(float* base, std::size_t L, std::size_t l, const DtmfTables& t,
                                     const DtmfThresholds& th) noexcept {
@@ -93,26 +119,9 @@ inline std::uint8_t dtmf_judge_lane(float* base, std::size_t L, std::size_t l, c
   at(kDtmfRowEnergy) = 0.0f;
   at(kDtmfRowSum) = 0.0f;
 
-  int row = 0, col = 4;
-  #pragma GCC unroll 4
-  for (int f = 1; f < 4; ++f)
-    if (p[f] > p[row]) row = f;
-  #pragma GCC unroll 4
-  for (int f = 5; f < 8; ++f)
-    if (p[f] > p[col]) col = f;
-  const float pr = p[row], pc = p[col];
-  if (pr < th.min_power || pc < th.min_power) return 0;
-  if (pr > pc * th.normal_twist || pc > pr * th.reverse_twist) return 0;
-  #pragma GCC unroll 4
-  for (int f = 0; f < 4; ++f)
-    if (f != row && p[f] * th.margin > pr) return 0;
-  #pragma GCC unroll 4
-  for (int f = 4; f < 8; ++f)
-    if (f != col && p[f] * th.margin > pc) return 0;
-  const float mean_square = window_energy / (2.0f * t.half);
-  if (pr + pc < th.fraction * mean_square) return 0;
-  if (!phase_ok[row] || !phase_ok[col]) return 0;
-  return static_cast<std::uint8_t>(1 + 4 * row + (col - 4));
+  unsigned ok_bits = 0;
+  for (unsigned f = 0; f < 8; ++f) ok_bits |= static_cast<unsigned>(phase_ok[f]) << f;
+  return dtmf_classify_lane(p, ok_bits, window_energy, t, th);
 }
 
 inline void dtmf_feed_lanes(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,
@@ -124,8 +133,66 @@ inline void dtmf_feed_lanes(const std::int16_t* x, std::size_t frames, std::size
   }
 }
 
-inline void dtmf_judge_lanes(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
-                             std::uint8_t* codes, bool vector_full_groups) noexcept;
+#if defined(__AVX2__) && defined(__FMA__)
+// One channel (DtmfDetector): the eight filters side by side in one ymm.
+inline void dtmf_feed_one_ymm(const std::int16_t* x, std::size_t frames, const DtmfTables& t, float* base) noexcept {
+  __m256 s1 = _mm256_loadu_ps(base + kDtmfRowS1), s2 = _mm256_loadu_ps(base + kDtmfRowS2);
+  const __m256 c = _mm256_loadu_ps(t.coeff);
+  float e = base[kDtmfRowEnergy], sum = base[kDtmfRowSum];
+  for (std::size_t i = 0; i < frames; ++i) {
+    const float v = static_cast<float>(x[i]);
+    e = std::fma(v, v, e);
+    sum += v;
+    const __m256 tt = _mm256_sub_ps(_mm256_set1_ps(v), s2);
+    s2 = s1;
+    s1 = _mm256_fmadd_ps(c, s1, tt);
+  }
+  _mm256_storeu_ps(base + kDtmfRowS1, s1);
+  _mm256_storeu_ps(base + kDtmfRowS2, s2);
+  base[kDtmfRowEnergy] = e;
+  base[kDtmfRowSum] = sum;
+}
+// One channel's window (DtmfDetector) with the eight filters side by side in ymm registers: the lane code's
+// operations per filter, then its classification.
+inline std::uint8_t dtmf_judge_one_ymm(float* base, const DtmfTables& t, const DtmfThresholds& th) noexcept {
+  const float sum = base[kDtmfRowSum];
+  const float mean = sum / t.half;
+  const float energy = base[kDtmfRowEnergy] - sum * mean;
+  const __m256 vm = _mm256_set1_ps(mean);
+  const __m256 s1 = _mm256_loadu_ps(base + kDtmfRowS1), s2 = _mm256_loadu_ps(base + kDtmfRowS2);
+  __m256 xr = _mm256_sub_ps(s1, _mm256_mul_ps(s2, _mm256_loadu_ps(t.cos_w)));
+  xr = _mm256_sub_ps(xr, _mm256_mul_ps(vm, _mm256_loadu_ps(t.dc_re)));
+  __m256 xi = _mm256_mul_ps(s2, _mm256_loadu_ps(t.sin_w));
+  xi = _mm256_sub_ps(xi, _mm256_mul_ps(vm, _mm256_loadu_ps(t.dc_im)));
+  const __m256 rr = _mm256_loadu_ps(t.rot_re), ri = _mm256_loadu_ps(t.rot_im);
+  const __m256 yr = _mm256_sub_ps(_mm256_mul_ps(rr, xr), _mm256_mul_ps(ri, xi));
+  const __m256 yi = _mm256_add_ps(_mm256_mul_ps(rr, xi), _mm256_mul_ps(ri, xr));
+  const __m256 pre = _mm256_loadu_ps(base + kDtmfRowPrevRe), pim = _mm256_loadu_ps(base + kDtmfRowPrevIm);
+  const __m256 re = _mm256_add_ps(pre, yr), im = _mm256_add_ps(pim, yi);
+  alignas(32) float p[8];
+  _mm256_store_ps(p, _mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(re, re), _mm256_mul_ps(im, im)), _mm256_set1_ps(t.norm)));
+  const __m256 zr = _mm256_add_ps(_mm256_mul_ps(yr, pre), _mm256_mul_ps(yi, pim));
+  const __m256 zi = _mm256_sub_ps(_mm256_mul_ps(yi, pre), _mm256_mul_ps(yr, pim));
+  const __m256 c = _mm256_loadu_ps(th.cos_max_dev);
+  const __m256 lhs = _mm256_mul_ps(zr, zr);
+  const __m256 rhs = _mm256_mul_ps(_mm256_mul_ps(c, c), _mm256_add_ps(_mm256_mul_ps(zr, zr), _mm256_mul_ps(zi, zi)));
+  const __m256 zero = _mm256_setzero_ps();
+  const __m256 re_ok = _mm256_cmp_ps(zr, zero, _CMP_GE_OQ);
+  const __m256 ok_pos = _mm256_and_ps(re_ok, _mm256_cmp_ps(lhs, rhs, _CMP_GE_OQ));
+  const __m256 ok_neg = _mm256_or_ps(re_ok, _mm256_cmp_ps(lhs, rhs, _CMP_LE_OQ));
+  const __m256 ok = _mm256_blendv_ps(ok_neg, ok_pos, _mm256_cmp_ps(c, zero, _CMP_GE_OQ));
+  _mm256_storeu_ps(base + kDtmfRowPrevRe, xr);
+  _mm256_storeu_ps(base + kDtmfRowPrevIm, xi);
+  _mm256_storeu_ps(base + kDtmfRowS1, zero);
+  _mm256_storeu_ps(base + kDtmfRowS2, zero);
+  const float window_energy = base[kDtmfRowPrevEnergy] + energy;
+  base[kDtmfRowPrevEnergy] = energy;
+  base[kDtmfRowEnergy] = 0.0f;
+  base[kDtmfRowSum] = 0.0f;
+  return dtmf_classify_lane(p, static_cast<unsigned>(_mm256_movemask_ps(ok)), window_energy, t, th);
+}
+#endif
+
 
 // The judge of W lanes (from lane `off`) of a full group with GCC vector extensions: the lane code's operations,
 // lane-wise, with the branches turned into masks. W is the including file's register width (16 zmm, 8 ymm, 4 xmm).
@@ -218,6 +285,12 @@ inline void dtmf_judge_part(float* group, std::size_t off, const DtmfTables& t, 
 
 inline void dtmf_judge_lanes(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
                              std::uint8_t* codes, bool vector_full_groups) noexcept {
+#if defined(__AVX2__) && defined(__FMA__)
+  if (channels == 1) {
+    codes[0] = dtmf_judge_one_ymm(state, t, th);
+    return;
+  }
+#endif
   for (std::size_t g = 0; g * kDtmfGroup < channels; ++g) {
     const std::size_t L = dtmf_group_lanes(channels, g);
     float* base = state + g * kDtmfGroup * kDtmfLaneFloats;
@@ -230,26 +303,6 @@ inline void dtmf_judge_lanes(float* state, std::size_t channels, const DtmfTable
   }
 }
 
-#if defined(__AVX2__) && defined(__FMA__)
-// One channel (DtmfDetector): the eight filters side by side in one ymm.
-inline void dtmf_feed_one_ymm(const std::int16_t* x, std::size_t frames, const DtmfTables& t, float* base) noexcept {
-  __m256 s1 = _mm256_loadu_ps(base + kDtmfRowS1), s2 = _mm256_loadu_ps(base + kDtmfRowS2);
-  const __m256 c = _mm256_loadu_ps(t.coeff);
-  float e = base[kDtmfRowEnergy], sum = base[kDtmfRowSum];
-  for (std::size_t i = 0; i < frames; ++i) {
-    const float v = static_cast<float>(x[i]);
-    e = std::fma(v, v, e);
-    sum += v;
-    const __m256 tt = _mm256_sub_ps(_mm256_set1_ps(v), s2);
-    s2 = s1;
-    s1 = _mm256_fmadd_ps(c, s1, tt);
-  }
-  _mm256_storeu_ps(base + kDtmfRowS1, s1);
-  _mm256_storeu_ps(base + kDtmfRowS2, s2);
-  base[kDtmfRowEnergy] = e;
-  base[kDtmfRowSum] = sum;
-}
-#endif
 
 }  // namespace
 }  // namespace linedsp::detail

@@ -114,6 +114,30 @@ TEST(DtmfDetector, Q24FrequencyDeviationAcceptsOnePointFiveRejectsThreePointFive
   }
 }
 
+// DC offset (docs/bad-input.md: a line interface may add one; before the fix a digit on +8000 of DC was missed).
+// DC lies in no DTMF band (Q.23 Table 1 frequencies), so a digit riding on an offset of up to 25 % of full scale
+// (+-8192) must decode exactly as without it: all 16 digits, 50 ms on / 50 ms off, at -10/-8 dBm0 and at the
+// Q.24 AT&T column's lowest must-operate level (-25 dBm0 per tone), the offset present through the pauses too;
+// and an offset with no digit, or a step of the offset, gives nothing.
+TEST(DtmfDetector, DigitsRidingOnDcOffsetUpTo25PercentOfFullScale) {
+  for (double dc : {-8192.0, -4096.0, -1000.0, 1000.0, 4096.0, 8192.0})
+    for (double level : {-10.0, -25.0}) {
+      Signal s;
+      s.silence(100);
+      for (char d : kDigits) {
+        s.digit(d, 50, level, level + (level > -20 ? 2 : 0));
+        s.silence(50);
+      }
+      for (auto& v : s.x) v += dc;
+      EXPECT_EQ(detect(s.pcm()).digits, kDigits) << "DC " << dc << ", " << level << " dBm0";
+    }
+  Signal quiet;
+  quiet.silence(500);
+  for (std::size_t i = 0; i < quiet.x.size(); ++i) quiet.x[i] = i < 2000 ? 0.0 : (i < 3000 ? 8192.0 : -8192.0);
+  quiet.add_noise(-50, 3);
+  EXPECT_EQ(detect(quiet.pcm()).events.size(), 0u) << "DC steps alone";
+}
+
 // Q.24 Table, level (AT&T): operate from 0 to -25 dBm0 per tone; must not operate at -55 dBm0.
 TEST(DtmfDetector, Q24LevelRange) {
   for (double level : {0.0, -6.0, -15.0, -25.0}) {
