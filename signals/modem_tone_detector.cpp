@@ -28,20 +28,19 @@ namespace detail {
 // Bins: 0 CNG 1100 Hz, 1 V.21 mark 1650 Hz, 2 V.21 space 1850 Hz, 3 ANS 2100 Hz.
 inline constexpr std::array<double, 4> kBinHz = {kCngHz, kV21MarkHz, kV21SpaceHz, kAnsHz};
 inline constexpr std::size_t kCng = 0, kMark = 1, kSpace = 2, kAns = 3;
-inline constexpr std::size_t kRows = 8;
+inline constexpr std::size_t kRows = kModemToneRows;
 inline constexpr int kAmWindow = 40;  // blocks: 200 ms, 3 cycles of 15 Hz
 
 struct ModemToneTables {
   explicit ModemToneTables(int fs) : rate(fs) {
     constexpr double kTwoPi = 2.0 * std::numbers::pi;
     block = static_cast<std::size_t>(fs / 200);
-    padded = (block + 15) / 16 * 16;
-    dft.assign(kRows * padded, 0.0f);
+    dft.assign(kRows * block, 0.0f);
     for (std::size_t f = 0; f < 4; ++f) {
       const double w = kTwoPi * kBinHz[f] / fs;
       for (std::size_t n = 0; n < block; ++n) {
-        dft[(2 * f) * padded + n] = static_cast<float>(std::cos(w * static_cast<double>(n)));
-        dft[(2 * f + 1) * padded + n] = static_cast<float>(-std::sin(w * static_cast<double>(n)));
+        dft[n * kRows + 2 * f] = static_cast<float>(std::cos(w * static_cast<double>(n)));
+        dft[n * kRows + 2 * f + 1] = static_cast<float>(-std::sin(w * static_cast<double>(n)));
       }
       r0[f] = std::polar(1.0f, static_cast<float>(std::fmod(w * static_cast<double>(block), kTwoPi)));
     }
@@ -62,7 +61,7 @@ struct ModemToneTables {
     return sizeof(*this) + dft.size() * sizeof(float) + (v21m.size() + v21s.size()) * sizeof(std::complex<float>);
   }
   int rate;
-  std::size_t block, padded, period, window;
+  std::size_t block, period, window;
   std::uint32_t debounce;
   std::vector<float> dft;
   std::array<std::complex<float>, 4> r0{};
@@ -127,7 +126,6 @@ ModemToneDetector::ModemToneDetector(const ModemToneDetectorConfig& cfg, Isa isa
   dft_ = modem_tone_kernels(isa).dft;
   isa_ = modem_tone_kernels(isa).isa;
   block_ = tab_->block;
-  padded_ = tab_->padded;
   fs_ = cfg.sample_rate_hz;
   min_power_ = static_cast<float>(dbm0_to_power(cfg.min_level_dbm0));
   min_purity_ = static_cast<float>(cfg.min_purity);
@@ -144,7 +142,8 @@ void ModemToneDetector::reset() noexcept {
   ans_ = Answer{};
   cng_ = Cng{};
   v21_ = V21{};
-  buf_.fill(0.0f);
+  buf_.fill(0);
+  xf_.fill(0.0f);
   ring_.fill(0.0f);
   fill_ = 0;
   out_n_ = 0;
@@ -481,7 +480,7 @@ void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
   for (std::size_t i = 0; i < block_; ++i, idx = idx + 1 == period ? 0 : idx + 1,
                    oidx = oidx + 1 == period ? 0 : oidx + 1) {
     const std::uint64_t n = base + i;
-    const float x = buf_[i];
+    const float x = xf_[i];
     if (v21_.filled == w) {
       const float old = ring_[v21_.pos];
       v21_.zm -= old * tab.v21m[oidx];
@@ -553,9 +552,8 @@ void ModemToneDetectorBank::reset() noexcept {
 
 void ModemToneDetector::run_block() noexcept {
   out_n_ = 0;
-  // Zero padding beyond the block is kept from construction (buf_ tail never written).
   alignas(64) float out[detail::kRows + 1];
-  dft_(buf_.data(), padded_, tab_->dft.data(), detail::kRows, out);
+  dft_(buf_.data(), block_, tab_->dft.data(), xf_.data(), out);
   const float n = static_cast<float>(block_);
   const float energy = out[detail::kRows] / n;  // mean power of the block
   last_power_ = energy;

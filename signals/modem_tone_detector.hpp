@@ -2,9 +2,10 @@
 // cadence), CED/ANS, /ANS, ANSam, /ANSam (V.25, V.8, T.30) and the V.21 HDLC flag preamble; plus a batched bank.
 // Figures in signals/modem_tone.hpp (REFERENCES.md).
 //
-// Front end: every 5 ms block (40 samples at 8 kHz, 80 at 16 kHz) the block DFT at 1100, 1650, 1850 and 2100 Hz
-// (the Goertzel bins of dsp/goertzel.hpp, computed as dot products so they vectorise along the block:
-// signals/kernels/modem_tone_*.cpp, one per ISA, bit-identical) and the block energy.
+// Front end: every 5 ms block (40 samples at 8 kHz, 80 at 16 kHz) one kernel call (signals/kernels/modem_tone_*.cpp,
+// one per ISA, bit-identical) converts the block and gives its energy and its DFT at 1100, 1650, 1850 and 2100 Hz
+// (the Goertzel bins of dsp/goertzel.hpp, computed as dot products with SIMD lanes across the eight cos/sin rows).
+// Blocks where nothing is in progress and no bin is strong and pure enough to start anything stop there.
 //
 // Answer tones (2100 Hz). A block qualifies when the 2100 Hz bin holds >= min_purity of the block's power and is
 // above min_level_dbm0; a tone lasts while blocks qualify (up to 2 failing blocks bridged: the block holding a
@@ -98,7 +99,7 @@ class ModemToneDetector {
     while (i < pcm.size()) {
       std::size_t take = block_ - fill_;
       if (take > pcm.size() - i) take = pcm.size() - i;
-      for (std::size_t k = 0; k < take; ++k) buf_[fill_ + k] = static_cast<float>(pcm[i + k]);
+      for (std::size_t k = 0; k < take; ++k) buf_[fill_ + k] = pcm[i + k];
       fill_ += take;
       i += take;
       if (fill_ == block_) {
@@ -212,8 +213,8 @@ class ModemToneDetector {
   ModemToneDetectorConfig cfg_;
   Isa isa_;
   const detail::ModemToneTables* tab_;
-  void (*dft_)(const float*, std::size_t, const float*, std::size_t, float*) noexcept;
-  std::size_t block_, padded_;
+  void (*dft_)(const std::int16_t*, std::size_t, const float*, float*, float*) noexcept;
+  std::size_t block_;
   float min_power_;
   float cos_min_reversal_, min_purity_, v21_min_purity_;
   double fs_;
@@ -223,7 +224,8 @@ class ModemToneDetector {
   Answer ans_;
   Cng cng_;
   V21 v21_;
-  alignas(64) std::array<float, kMaxBlock> buf_{};
+  alignas(64) std::array<std::int16_t, kMaxBlock> buf_{};  // the block being filled
+  alignas(64) std::array<float, kMaxBlock> xf_{};          // the last block as float (the kernel's copy)
   std::size_t fill_ = 0;
   std::array<float, 64> ring_{};  // V.21 correlator window (<= 54 samples)
   std::array<ModemToneEvent, 8> out_{};

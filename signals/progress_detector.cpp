@@ -957,7 +957,13 @@ std::size_t ProgressDetectorBank::bytes_per_channel() const noexcept {
 
 std::size_t ProgressDetectorBank::feed(std::span<const std::int16_t> in) noexcept {
   const std::size_t frames = std::min(in.size() / n_, plan_->n - fill_);
-  for (std::size_t f = 0; f < frames; ++f) std::copy_n(in.data() + f * n_, n_, x_.data() + (fill_ + f) * npad_);
+  std::int16_t* dst = x_.data() + fill_ * npad_;
+  if (n_ == npad_) {
+    std::copy_n(in.data(), frames * n_, dst);
+  } else {
+    for (std::size_t f = 0; f < frames; ++f, dst += npad_)
+      for (std::size_t ch = 0; ch < n_; ++ch) dst[ch] = in[f * n_ + ch];
+  }
   fill_ += frames;
   return frames == 0 ? in.size() : frames * n_;  // a partial frame is dropped (caller error)
 }

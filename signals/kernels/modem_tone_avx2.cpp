@@ -1,4 +1,4 @@
-// avx2 modem-tone front end: 2 accumulators of 8 lanes emulate the specification's 16 partial sums.
+// avx2 modem-tone front end: lanes = the 8 rows; four accumulators are the specification's acc[0..3].
 #include <immintrin.h>
 
 #include "signals/kernels/modem_tone_kernels.hpp"
@@ -8,25 +8,26 @@
 
 namespace linedsp::detail {
 
-namespace {
-float dot16(const float* x, const float* t, std::size_t len) noexcept {
-  __m256 v0 = _mm256_setzero_ps(), v1 = _mm256_setzero_ps();
-  for (std::size_t i = 0; i < len; i += 16) {
-    v0 = _mm256_add_ps(v0, _mm256_mul_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(t + i)));
-    v1 = _mm256_add_ps(v1, _mm256_mul_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(t + i + 8)));
-  }
-  const __m256 a = _mm256_add_ps(v0, v1);                                                   // h = 8
-  const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));    // h = 4
-  const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));                                     // h = 2
-  const __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));                                 // h = 1
-  return _mm_cvtss_f32(d);
-}
-}  // namespace
-
-void modem_tone_dft_avx2(const float* x, std::size_t len, const float* table, std::size_t rows,
+void modem_tone_dft_avx2(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                          float* out) noexcept {
-  for (std::size_t r = 0; r < rows; ++r) out[r] = dot16(x, table + r * len, len);
-  out[rows] = dot16(x, x, len);
+  __m256d ed = _mm256_setzero_pd();
+  for (std::size_t n = 0; n < len; n += 8) {
+    const __m256i w = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n)));
+    _mm256_storeu_ps(xf + n, _mm256_cvtepi32_ps(w));
+    const __m256d d0 = _mm256_cvtepi32_pd(_mm256_castsi256_si128(w));
+    const __m256d d1 = _mm256_cvtepi32_pd(_mm256_extracti128_si256(w, 1));
+    ed = _mm256_add_pd(ed, _mm256_mul_pd(d0, d0));
+    ed = _mm256_add_pd(ed, _mm256_mul_pd(d1, d1));
+  }
+  __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+  for (std::size_t n = 0; n < len; n += 4)
+    for (std::size_t q = 0; q < 4; ++q)
+      acc[q] = _mm256_add_ps(acc[q], _mm256_mul_ps(_mm256_broadcast_ss(xf + n + q),
+                                                   _mm256_loadu_ps(table + (n + q) * kModemToneRows)));
+  _mm256_storeu_ps(out, _mm256_add_ps(_mm256_add_ps(acc[0], acc[2]), _mm256_add_ps(acc[1], acc[3])));
+  alignas(32) double e[4];
+  _mm256_store_pd(e, ed);
+  out[kModemToneRows] = static_cast<float>((e[0] + e[1]) + (e[2] + e[3]));  // exact whatever the order
 }
 
 }  // namespace linedsp::detail

@@ -1,4 +1,5 @@
-// avx512 modem-tone front end: one 16-lane accumulator is the specification's 16 partial sums.
+// avx512 modem-tone front end: two samples per vector (lanes 0-7 the rows for sample n, 8-15 for n + 1), so the
+// two accumulators hold the specification's acc[0] | acc[1] and acc[2] | acc[3].
 #include <immintrin.h>
 
 #include "signals/kernels/modem_tone_kernels.hpp"
@@ -8,25 +9,31 @@
 
 namespace linedsp::detail {
 
-namespace {
-float dot16(const float* x, const float* t, std::size_t len) noexcept {
-  __m512 v = _mm512_setzero_ps();
-  for (std::size_t i = 0; i < len; i += 16)
-    v = _mm512_add_ps(v, _mm512_mul_ps(_mm512_loadu_ps(x + i), _mm512_loadu_ps(t + i)));
-  alignas(64) float p[16];
-  _mm512_store_ps(p, v);
-  const __m256 a = _mm256_add_ps(_mm256_load_ps(p), _mm256_load_ps(p + 8));                 // h = 8
-  const __m128 b = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));    // h = 4
-  const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));                                     // h = 2
-  const __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));                                 // h = 1
-  return _mm_cvtss_f32(d);
-}
-}  // namespace
-
-void modem_tone_dft_avx512(const float* x, std::size_t len, const float* table, std::size_t rows,
+void modem_tone_dft_avx512(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                            float* out) noexcept {
-  for (std::size_t r = 0; r < rows; ++r) out[r] = dot16(x, table + r * len, len);
-  out[rows] = dot16(x, x, len);
+  __m512d ed = _mm512_setzero_pd();
+  for (std::size_t n = 0; n < len; n += 8) {
+    const __m256i w = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n)));
+    _mm256_storeu_ps(xf + n, _mm256_cvtepi32_ps(w));
+    const __m512d d = _mm512_cvtepi32_pd(w);
+    ed = _mm512_add_pd(ed, _mm512_mul_pd(d, d));
+  }
+  const __m512i i01 = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m512i i23 = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2);
+  __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+  for (std::size_t n = 0; n < len; n += 4) {
+    const __m512 xv = _mm512_maskz_loadu_ps(0x000F, xf + n);  // x[n..n+3] (no reads beyond)
+    const float* t = table + n * kModemToneRows;
+    a = _mm512_add_ps(a, _mm512_mul_ps(_mm512_permutexvar_ps(i01, xv), _mm512_loadu_ps(t)));
+    b = _mm512_add_ps(b, _mm512_mul_ps(_mm512_permutexvar_ps(i23, xv), _mm512_loadu_ps(t + 16)));
+  }
+  // (Stores instead of the extract / reduce intrinsics, whose GCC 12 headers trip -Wuninitialized.)
+  alignas(64) float s[16];
+  _mm512_store_ps(s, _mm512_add_ps(a, b));  // acc0 + acc2 | acc1 + acc3
+  _mm256_storeu_ps(out, _mm256_add_ps(_mm256_load_ps(s), _mm256_load_ps(s + 8)));
+  alignas(64) double e[8];
+  _mm512_store_pd(e, ed);
+  out[kModemToneRows] = static_cast<float>(((e[0] + e[1]) + (e[2] + e[3])) + ((e[4] + e[5]) + (e[6] + e[7])));  // exact
 }
 
 }  // namespace linedsp::detail

@@ -5,24 +5,24 @@
 
 namespace linedsp::detail {
 
-namespace {
-float dot16(const float* x, const float* t, std::size_t len) noexcept {
-  float p[16] = {};
-  for (std::size_t i = 0; i < len; i += 16)
-    for (std::size_t j = 0; j < 16; ++j) {
-      const float prod = x[i + j] * t[i + j];
-      p[j] = p[j] + prod;
-    }
-  for (std::size_t h = 8; h >= 1; h /= 2)
-    for (std::size_t j = 0; j < h; ++j) p[j] = p[j] + p[j + h];
-  return p[0];
-}
-}  // namespace
-
-void modem_tone_dft_scalar(const float* x, std::size_t len, const float* table, std::size_t rows,
+void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                            float* out) noexcept {
-  for (std::size_t r = 0; r < rows; ++r) out[r] = dot16(x, table + r * len, len);
-  out[rows] = dot16(x, x, len);
+  double e = 0.0;
+  for (std::size_t n = 0; n < len; ++n) {
+    const std::int32_t v = x[n];
+    xf[n] = static_cast<float>(v);
+    e += static_cast<double>(v * v);  // exact: integers below 2^53
+  }
+  float acc[4][kModemToneRows] = {};
+  for (std::size_t n = 0; n < len; ++n) {
+    const std::size_t q = n & 3;
+    for (std::size_t r = 0; r < kModemToneRows; ++r) {
+      const float prod = xf[n] * table[n * kModemToneRows + r];
+      acc[q][r] = acc[q][r] + prod;
+    }
+  }
+  for (std::size_t r = 0; r < kModemToneRows; ++r) out[r] = (acc[0][r] + acc[2][r]) + (acc[1][r] + acc[3][r]);
+  out[kModemToneRows] = static_cast<float>(e);
 }
 
 }  // namespace linedsp::detail

@@ -1,32 +1,43 @@
-// sse2 modem-tone front end: 4 accumulators of 4 lanes emulate the specification's 16 partial sums.
+// sse2 modem-tone front end: lanes = rows 0-3 and 4-7; eight accumulators are the specification's acc[0..3].
 #include <emmintrin.h>
 
 #include "signals/kernels/modem_tone_kernels.hpp"
 
+// Bit-identical to the scalar specification: GCC must not fuse the multiply and add into an FMA.
 #pragma GCC optimize("fp-contract=off")
 
 namespace linedsp::detail {
 
-namespace {
-float dot16(const float* x, const float* t, std::size_t len) noexcept {
-  __m128 v0 = _mm_setzero_ps(), v1 = _mm_setzero_ps(), v2 = _mm_setzero_ps(), v3 = _mm_setzero_ps();
-  for (std::size_t i = 0; i < len; i += 16) {
-    v0 = _mm_add_ps(v0, _mm_mul_ps(_mm_loadu_ps(x + i), _mm_loadu_ps(t + i)));
-    v1 = _mm_add_ps(v1, _mm_mul_ps(_mm_loadu_ps(x + i + 4), _mm_loadu_ps(t + i + 4)));
-    v2 = _mm_add_ps(v2, _mm_mul_ps(_mm_loadu_ps(x + i + 8), _mm_loadu_ps(t + i + 8)));
-    v3 = _mm_add_ps(v3, _mm_mul_ps(_mm_loadu_ps(x + i + 12), _mm_loadu_ps(t + i + 12)));
-  }
-  const __m128 b = _mm_add_ps(_mm_add_ps(v0, v2), _mm_add_ps(v1, v3));  // h = 8, then h = 4
-  const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));                   // h = 2
-  const __m128 d = _mm_add_ss(c, _mm_shuffle_ps(c, c, 1));               // h = 1
-  return _mm_cvtss_f32(d);
-}
-}  // namespace
-
-void modem_tone_dft_sse2(const float* x, std::size_t len, const float* table, std::size_t rows,
+void modem_tone_dft_sse2(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                          float* out) noexcept {
-  for (std::size_t r = 0; r < rows; ++r) out[r] = dot16(x, table + r * len, len);
-  out[rows] = dot16(x, x, len);
+  __m128d ed = _mm_setzero_pd();
+  for (std::size_t n = 0; n < len; n += 8) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n));
+    const __m128i lo = _mm_srai_epi32(_mm_unpacklo_epi16(v, v), 16);
+    const __m128i hi = _mm_srai_epi32(_mm_unpackhi_epi16(v, v), 16);
+    _mm_storeu_ps(xf + n, _mm_cvtepi32_ps(lo));
+    _mm_storeu_ps(xf + n + 4, _mm_cvtepi32_ps(hi));
+    for (const __m128i h : {lo, hi}) {
+      const __m128d d0 = _mm_cvtepi32_pd(h);
+      const __m128d d1 = _mm_cvtepi32_pd(_mm_shuffle_epi32(h, 0xEE));
+      ed = _mm_add_pd(ed, _mm_mul_pd(d0, d0));
+      ed = _mm_add_pd(ed, _mm_mul_pd(d1, d1));
+    }
+  }
+  __m128 acc[4][2];
+  for (auto& q : acc) q[0] = q[1] = _mm_setzero_ps();
+  for (std::size_t n = 0; n < len; n += 4)
+    for (std::size_t q = 0; q < 4; ++q) {
+      const __m128 xv = _mm_set1_ps(xf[n + q]);
+      const float* t = table + (n + q) * kModemToneRows;
+      acc[q][0] = _mm_add_ps(acc[q][0], _mm_mul_ps(xv, _mm_loadu_ps(t)));
+      acc[q][1] = _mm_add_ps(acc[q][1], _mm_mul_ps(xv, _mm_loadu_ps(t + 4)));
+    }
+  for (std::size_t h = 0; h < 2; ++h)
+    _mm_storeu_ps(out + 4 * h, _mm_add_ps(_mm_add_ps(acc[0][h], acc[2][h]), _mm_add_ps(acc[1][h], acc[3][h])));
+  alignas(16) double e[2];
+  _mm_store_pd(e, ed);
+  out[kModemToneRows] = static_cast<float>(e[0] + e[1]);  // exact whatever the order
 }
 
 }  // namespace linedsp::detail

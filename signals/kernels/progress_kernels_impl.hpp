@@ -52,6 +52,7 @@ inline void progress_combine(const typename V::T* a, const typename V::T* b, typ
                              float* xr_out, float* xi_out, float* env, std::size_t env_step) noexcept {
   using T = typename V::T;
   T xr = V::zero(), xi = V::zero();
+#pragma GCC unroll 4
   for (std::size_t j = 0; j < kProgressSub; ++j) {
     const T gr = V::sub(a[j], V::mul(b[j], cw));
     const T gi = V::mul(b[j], sw);
@@ -108,14 +109,17 @@ inline void progress_multi_filters(const float* xf, std::size_t channels, const 
   using T = typename V::T;
   const std::size_t len = k.sub_len;
   T c[NF], a[NF][4], b[NF][4];
+#pragma GCC unroll 2
   for (std::size_t q = 0; q < NF; ++q) {
     c[q] = V::set1(k.coeff[f + q]);
+#pragma GCC unroll 4
     for (std::size_t j = 0; j < 4; ++j) a[q][j] = b[q][j] = V::zero();
   }
   const float* p = xf + ch;
   const std::size_t sub_step = len * channels;
   for (std::size_t i = 0; i < len; ++i, p += channels) {
     const T v0 = V::load(p), v1 = V::load(p + sub_step), v2 = V::load(p + 2 * sub_step), v3 = V::load(p + 3 * sub_step);
+#pragma GCC unroll 2
     for (std::size_t q = 0; q < NF; ++q) {
       const T s0 = V::add(V::sub(v0, b[q][0]), V::mul(c[q], a[q][0]));
       const T s1 = V::add(V::sub(v1, b[q][1]), V::mul(c[q], a[q][1]));
@@ -127,6 +131,7 @@ inline void progress_multi_filters(const float* xf, std::size_t channels, const 
       b[q][3] = a[q][3]; a[q][3] = s3;
     }
   }
+#pragma GCC unroll 2
   for (std::size_t q = 0; q < NF; ++q) {
     const std::size_t g = f + q;
     progress_combine<V>(a[q], b[q], V::set1(k.cos_w[g]), V::set1(k.sin_w[g]), k.rot_re + g, k.rot_im + g, k.stride,
