@@ -57,6 +57,9 @@ void FxoPort::reset() noexcept {
   now_ = deadline_ = last_ring_ = drop_at_ = silent_since_ = 0;
   rings_ = 0;
   off_hook_ = dropped_ = ringback_ = digits_queued_ = ring_reset_ = bad_cadence_ = false;
+  dialled_at_grid_ = answer_at_grid_ = disconnect_at_grid_ = sync_at_grid_ = false;
+  cell_energy_ = 0.0;
+  cell_samples_ = 0;
   nnumber_ = 0;
   progress_base_ = 0;
 }
@@ -74,6 +77,32 @@ void FxoPort::sync_canceller() noexcept {
 void FxoPort::start_audio() noexcept {
   ec_.reset();  // the call's echo path is learnt from the call's audio, not from the port's DTMF
   sync_canceller();
+}
+
+void FxoPort::grid_actions() noexcept {
+  if (dialled_at_grid_) {
+    dialled_at_grid_ = false;
+    if (state_ == State::dialling) {
+      state_ = State::waiting;
+      start_audio();
+      restart_progress();
+    }
+  }
+  if (answer_at_grid_) {
+    answer_at_grid_ = false;
+    if (state_ == State::waiting) {
+      state_ = State::connected;
+      silent_since_ = now_;
+    }
+  }
+  if (disconnect_at_grid_) {
+    disconnect_at_grid_ = false;
+    if (state_ != State::idle) disconnect(grid_reason_, grid_disconnect_sample_);
+  }
+  if (sync_at_grid_) {
+    sync_at_grid_ = false;
+    sync_canceller();
+  }
 }
 
 void FxoPort::emit(PortEventKind k, std::uint64_t at, int value) noexcept {
@@ -94,6 +123,7 @@ void FxoPort::to_idle() noexcept {
   sync_canceller();
   rings_ = 0;
   dropped_ = ringback_ = digits_queued_ = false;
+  dialled_at_grid_ = answer_at_grid_ = disconnect_at_grid_ = false;
   emit(PortEventKind::released, now_);
 }
 
@@ -206,6 +236,7 @@ void FxoPort::fire_timers() noexcept {
               pending_.begin());
     npending_ -= due;
   }
+  if (now_ % kDecisionGridSamples == 0) grid_actions();
   if (dropped_ && off_hook_ && now_ >= drop_at_ + ms(cfg_.min_loop_drop_ms) && state_ != State::idle &&
       state_ != State::ringing) {
     disconnect(DisconnectReason::loop_drop, now_);  // when it is noticed: min_loop_drop_ms after the drop began
@@ -273,16 +304,15 @@ void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
   // Transmit.
   std::fill(tx.begin(), tx.end(), std::int16_t{0});
   if (state_ == State::dialling && digits_queued_) {
+    const bool was_idle = dtmf_.idle();
     const std::size_t w = dtmf_.generate(tx);
-    if (dtmf_.idle()) {
+    if (dtmf_.idle() && !was_idle) {
       PortEvent e;
       e.kind = PortEventKind::dialled;
       e.sample = now_ + std::min(w, n);
       e.number = std::string_view(number_.data(), nnumber_);
       events_(e);
-      state_ = State::waiting;
-      start_audio();
-      restart_progress();
+      dialled_at_grid_ = true;
     }
   } else if (state_ == State::connected) {
     std::copy(voip_in.begin(), voip_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, voip_in.size())), tx.begin());
@@ -311,24 +341,26 @@ void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
       if (state_ == State::seizing && p.begin && p.kind == ToneKind::dial) {
         emit(PortEventKind::dial_tone_detected, p.confirmed_sample);
         state_ = State::dialling;
-        deadline_ = now_ + n + ms(cfg_.dial_delay_ms);
+        const std::uint64_t g = kDecisionGridSamples;  // the grid boundary this segment ends in
+        deadline_ = (now_ + n + g - 1) / g * g + ms(cfg_.dial_delay_ms);
         digits_queued_ = false;
         return;
       }
       if (state_ == State::waiting && p.kind == ToneKind::ringback) {
         emit(PortEventKind::ringback, p.begin ? p.confirmed_sample : p.sample, p.begin ? 1 : 0);
         ringback_ = p.begin;
-        if (!p.begin && cfg_.answer_on_ringback_end) {
+        if (!p.begin && cfg_.answer_on_ringback_end && !answer_at_grid_) {
           emit(PortEventKind::far_answer, p.sample, 2);
-          state_ = State::connected;
-          silent_since_ = now_;
+          answer_at_grid_ = true;
         }
         return;
       }
-      if (p.begin && (p.kind == ToneKind::busy || p.kind == ToneKind::congestion) &&
+      if (p.begin && (p.kind == ToneKind::busy || p.kind == ToneKind::congestion) && !disconnect_at_grid_ &&
           (state_ == State::waiting || (state_ == State::connected && cfg_.disconnect_on_busy))) {
         emit(PortEventKind::busy, p.confirmed_sample, static_cast<int>(p.kind));
-        disconnect(DisconnectReason::busy_tone, p.confirmed_sample);
+        disconnect_at_grid_ = true;
+        grid_reason_ = DisconnectReason::busy_tone;
+        grid_disconnect_sample_ = p.confirmed_sample;
       }
     };
     progress_.process(rx, on_tone);
@@ -343,7 +375,7 @@ void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
     e.begin = me.begin;
     events_(e);
     if (me.begin && disabler_.on_tone(me.tone)) {
-      sync_canceller();
+      sync_at_grid_ = true;
       emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
     }
   };
@@ -351,11 +383,17 @@ void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
   modem_tx_.process(std::span<const std::int16_t>(tx.data(), n), on_modem);
   ec_.process(std::span<const std::int16_t>(tx.data(), n), rx, voip_out);
 
-  // Silence supervision: any block above silence_dbm0 restarts the timer (fire_timers() checks it).
-  if (state_ == State::connected && cfg_.silence_timeout_ms > 0) {
-    double p = 0;
-    for (std::size_t i = 0; i < n; ++i) p += static_cast<double>(voip_out[i]) * voip_out[i];
-    if (n > 0 && p / static_cast<double>(n) > silence_power_) silent_since_ = now_ + n;
+  // Silence supervision: any 10 ms grid cell above silence_dbm0 restarts the timer (fire_timers() checks it).
+  if (cfg_.silence_timeout_ms > 0) {
+    for (std::size_t i = 0; i < n; ++i) cell_energy_ += static_cast<double>(voip_out[i]) * voip_out[i];
+    cell_samples_ += n;
+    if ((now_ + n) % kDecisionGridSamples == 0) {
+      if (state_ == State::connected && cell_samples_ > 0 &&
+          cell_energy_ / static_cast<double>(cell_samples_) > silence_power_)
+        silent_since_ = now_ + n;
+      cell_energy_ = 0.0;
+      cell_samples_ = 0;
+    }
   }
   now_ += n;
 }

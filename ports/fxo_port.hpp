@@ -108,6 +108,7 @@ class FxoPort {
   std::uint64_t next_deadline() const noexcept;
   void apply_line_event(const LineEvent& e) noexcept;
   void start_audio() noexcept;
+  void grid_actions() noexcept;
   void sync_canceller() noexcept;
   void emit(PortEventKind k, std::uint64_t at, int value = 0) noexcept;
   void disconnect(DisconnectReason r, std::uint64_t at) noexcept;
@@ -129,6 +130,12 @@ class FxoPort {
   std::size_t npending_ = 0;
   bool ring_reset_ = false;  // the ring detector restarts after an RP-AS pulse
   bool bad_cadence_ = false; // a ring cycle of this call matched none of the plan's cadences: not answered
+  // decisions taken from the audio, applied at the next kDecisionGridSamples boundary
+  bool dialled_at_grid_ = false, answer_at_grid_ = false, disconnect_at_grid_ = false, sync_at_grid_ = false;
+  DisconnectReason grid_reason_ = DisconnectReason::busy_tone;
+  std::uint64_t grid_disconnect_sample_ = 0;
+  double cell_energy_ = 0.0;  // silence supervision over grid cells
+  std::uint64_t cell_samples_ = 0;
 
   State state_ = State::idle;
   std::uint64_t now_ = 0, deadline_ = 0, last_ring_ = 0;

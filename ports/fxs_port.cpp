@@ -155,6 +155,7 @@ void FxsPort::reset() noexcept {
   sync_canceller();
   now_ = 0;
   off_hook_ = on_hook_pending_ = cid_pending_ = cid_active_ = dtas_active_ = cadence_on_ = false;
+  stop_tone_at_grid_ = call_audio_ = call_audio_at_grid_ = sync_at_grid_ = false;
   step_ = Step::none;
   on_hook_at_ = deadline_ = ring_start_ = cid_at_ = step_at_ = 0;
   ndigits_ = cid_len_ = 0;
@@ -174,13 +175,33 @@ void FxsPort::set_reversed(bool r) noexcept {
 
 void FxsPort::sync_canceller() noexcept {
   ec_.follow(disabler_);
-  if (state_ != State::call) ec_.set_bypass(true);  // no adaptation on the port's own tones and caller ID
+  if (state_ != State::call || !call_audio_) ec_.set_bypass(true);  // no adaptation on the port's tones, caller ID
 }
 
-void FxsPort::start_call() noexcept {
+void FxsPort::start_call(bool at_once) noexcept {
   state_ = State::call;
-  ec_.reset();  // the call's echo path is learnt from the call's audio
-  sync_canceller();
+  call_audio_ = false;
+  call_audio_at_grid_ = true;
+  if (at_once) grid_actions();
+}
+
+void FxsPort::grid_actions() noexcept {
+  if (stop_tone_at_grid_) {
+    stop_tone_at_grid_ = false;
+    if (tone_ == &dial_) tone_ = nullptr;
+  }
+  if (call_audio_at_grid_) {
+    call_audio_at_grid_ = false;
+    if (state_ == State::call) {
+      call_audio_ = true;
+      ec_.reset();  // the call's echo path is learnt from the call's audio
+      sync_at_grid_ = true;
+    }
+  }
+  if (sync_at_grid_) {
+    sync_at_grid_ = false;
+    sync_canceller();
+  }
 }
 
 bool FxsPort::ring(const CallerIdMessage* cid) noexcept {
@@ -258,6 +279,7 @@ void FxsPort::stop_tone() noexcept { tone_ = nullptr; }
 
 void FxsPort::release() noexcept {
   tone_ = nullptr;
+  stop_tone_at_grid_ = call_audio_ = call_audio_at_grid_ = sync_at_grid_ = false;
   ndigits_ = 0;
   disabler_.enable();
   set_reversed(false);
@@ -266,7 +288,7 @@ void FxsPort::release() noexcept {
   emit(PortEventKind::released, now_);
 }
 
-void FxsPort::finish_number(int why, std::uint64_t at) noexcept {
+void FxsPort::finish_number(int why, std::uint64_t at, bool at_once) noexcept {
   if (state_ == State::dial_tone) tone_ = nullptr;
   PortEvent e;
   e.kind = PortEventKind::number;
@@ -274,7 +296,7 @@ void FxsPort::finish_number(int why, std::uint64_t at) noexcept {
   e.value = why;
   e.number = std::string_view(digits_.data(), ndigits_);
   events_(e);
-  start_call();
+  start_call(at_once);
 }
 
 void FxsPort::on_line_event(const LineEvent& e) noexcept {
@@ -300,7 +322,7 @@ void FxsPort::apply_line_event(const LineEvent& e) noexcept {
       if (cadence_on_) emit(PortEventKind::ringing, e.frame, 0);
       cadence_on_ = false;
       emit(PortEventKind::answered, e.frame);
-      start_call();
+      start_call(true);
     } else if (state_ == State::idle) {
       state_ = State::dial_tone;
       dial_.reset();
@@ -337,6 +359,7 @@ void FxsPort::fire_timers() noexcept {
               pending_.begin());
     npending_ -= due;
   }
+  if (now_ % kDecisionGridSamples == 0) grid_actions();
   if (on_hook_pending_ && now_ >= on_hook_at_ + ms(cfg_.flash_max_ms)) {
     on_hook_pending_ = false;
     emit(PortEventKind::hang_up, on_hook_at_);
@@ -348,7 +371,7 @@ void FxsPort::fire_timers() noexcept {
     state_ = State::reorder;
     play_tone(ToneKind::congestion);
   }
-  if (state_ == State::collecting && now_ >= deadline_) finish_number(1, now_);
+  if (state_ == State::collecting && now_ >= deadline_) finish_number(1, now_, true);
   if (state_ == State::ringing && cid_pending_ && now_ >= cid_at_) {
     cid_pending_ = false;
     start_spill();
@@ -427,7 +450,7 @@ void FxsPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
     if (dtas_.idle()) dtas_active_ = false;
   } else if (tone_ != nullptr) {
     tone_->generate(tx);
-  } else if (state_ == State::call) {
+  } else if (state_ == State::call && call_audio_) {
     std::copy(voip_in.begin(), voip_in.begin() + static_cast<std::ptrdiff_t>(std::min(n, voip_in.size())), tx.begin());
   }
 
@@ -440,7 +463,7 @@ void FxsPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
     e.begin = me.begin;
     events_(e);
     if (me.begin && disabler_.on_tone(me.tone)) {
-      sync_canceller();
+      sync_at_grid_ = true;
       emit(PortEventKind::echo_canceller, me.decided_sample, disabler_.state());
     }
   };
@@ -457,18 +480,18 @@ void FxsPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
     e.digit = d.digit;
     events_(e);
     if (state_ == State::dial_tone) {
-      tone_ = nullptr;
+      stop_tone_at_grid_ = true;
       emit(PortEventKind::dial_tone, d.sample, 0);
       state_ = State::collecting;
     }
     if (state_ == State::collecting) {
       if (d.digit == '#' && cfg_.hash_ends_number && ndigits_ > 0) {
-        finish_number(3, d.sample);
+        finish_number(3, d.sample, false);
         return;
       }
       if (ndigits_ < digits_.size()) digits_[ndigits_++] = d.digit;
       deadline_ = d.sample + ms(cfg_.inter_digit_timeout_ms);
-      if (static_cast<int>(ndigits_) >= cfg_.max_digits) finish_number(2, d.sample);
+      if (static_cast<int>(ndigits_) >= cfg_.max_digits) finish_number(2, d.sample, false);
     }
   };
   dtmf_.process(rx, on_digit);

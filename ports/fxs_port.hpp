@@ -121,9 +121,10 @@ class FxsPort {
   std::uint64_t next_deadline() const noexcept;
   void apply_line_event(const LineEvent& e) noexcept;
   void emit(PortEventKind k, std::uint64_t at, int value = 0) noexcept;
-  void finish_number(int why, std::uint64_t at) noexcept;
+  void finish_number(int why, std::uint64_t at, bool at_once) noexcept;
   void release() noexcept;
-  void start_call() noexcept;
+  void start_call(bool at_once) noexcept;
+  void grid_actions() noexcept;
   void end_alerting() noexcept;
   void start_spill() noexcept;
   void set_reversed(bool r) noexcept;
@@ -158,6 +159,8 @@ class FxsPort {
   // pre-ring caller ID steps (ETSI): what happens at step_at_
   enum class Step : std::uint8_t { none, alert, data, pulse_end, first_ring } step_ = Step::none;
   std::uint64_t step_at_ = 0;
+  // decisions taken from the audio, applied at the next kDecisionGridSamples boundary
+  bool stop_tone_at_grid_ = false, call_audio_ = false, call_audio_at_grid_ = false, sync_at_grid_ = false;
   std::array<std::uint8_t, 160> cid_msg_{};
   std::size_t cid_len_ = 0;
   CallerIdMessage cid_info_{};

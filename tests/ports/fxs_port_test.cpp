@@ -85,6 +85,7 @@ TEST(FxsPort, DigitsCompleteExactlyAtTheInterDigitTimeoutAtAnyBlockSize) {
   Fxs probe("us");
   rx.resize(onsets[2] + ms(probe.cfg.inter_digit_timeout_ms) + ms(300), 0);
   std::vector<PortEvent> first;
+  std::vector<std::int16_t> first_tx;
   for (std::size_t block : {1u, 7u, 160u, 4096u}) {
     SCOPED_TRACE(block);
     Fxs f("us");
@@ -103,7 +104,11 @@ TEST(FxsPort, DigitsCompleteExactlyAtTheInterDigitTimeoutAtAnyBlockSize) {
     EXPECT_EQ(f.port.state(), FxsPort::State::call);
     // Dial tone is gone within the detection time (40 ms tone + a 12.75 ms window) of the first digit.
     for (std::uint64_t i = d[0].sample + ms(80); i < r.tx.size(); ++i) ASSERT_EQ(r.tx[i], 0) << i;
-    if (first.empty()) first = r.events;
+    if (first.empty()) {
+      first = r.events;
+      first_tx = r.tx;
+    }
+    EXPECT_TRUE(r.tx == first_tx) << "transmit differs from the 1-sample run";
     ASSERT_EQ(r.events.size(), first.size());
     for (std::size_t i = 0; i < first.size(); ++i) {
       EXPECT_EQ(r.events[i].kind, first[i].kind) << i;
@@ -389,6 +394,40 @@ TEST(FxsPort, HookFlashVersusHangUpAtBothSidesOfEachBoundary) {
       }
       EXPECT_EQ(f.port.state(), FxsPort::State::call);
     }
+  }
+}
+
+// Events and transmit do not depend on the caller's block size (DESIGN.md): an ETSI DT-AS call (reversal, alert,
+// spill, ringing), ring trip, a flash and a hang-up, run in 1-, 7-, 160- and 4096-sample blocks.
+TEST(FxsPort, EventsAndTransmitIndependentOfBlockSize) {
+  const CallerIdMessage m = caller();
+  const std::vector<LineEvent> ev = {line_event(LineEventKind::hook_off, ms(2600) + 1),
+                                     line_event(LineEventKind::hook_on, ms(3000) + 2),
+                                     line_event(LineEventKind::hook_off, ms(3300) + 3),
+                                     line_event(LineEventKind::hook_on, ms(3500) + 4)};
+  test::PortRun first;
+  std::vector<Control> first_controls;
+  for (std::size_t block : {1u, 7u, 160u, 4096u}) {
+    SCOPED_TRACE(block);
+    Fxs f("gb");
+    const auto r = drive(f.port, std::vector<std::int16_t>(ms(5000), 0), ev, block,
+                         std::function<void(FxsPort&, std::uint64_t)>([&](FxsPort& p, std::uint64_t s) {
+                           if (s == 0) { ASSERT_TRUE(p.ring(&m)); }
+                         }));
+    EXPECT_EQ(r.kinds(), "cid-sent ringing+ off-hook ringing- answered flash hang-up released ");
+    if (block == 1) {
+      first = r;
+      first_controls = f.line.controls;
+      continue;
+    }
+    ASSERT_EQ(r.events.size(), first.events.size());
+    for (std::size_t i = 0; i < r.events.size(); ++i) {
+      EXPECT_EQ(r.events[i].kind, first.events[i].kind) << i;
+      EXPECT_EQ(r.events[i].sample, first.events[i].sample) << i;
+    }
+    EXPECT_TRUE(r.tx == first.tx);
+    ASSERT_EQ(f.line.controls.size(), first_controls.size());
+    for (std::size_t i = 0; i < first_controls.size(); ++i) EXPECT_EQ(f.line.controls[i].sample, first_controls[i].sample);
   }
 }
 
