@@ -480,7 +480,9 @@ TEST(CApiPorts, FxoOverSimLineDecodesCallerIdAndAnswers) {
   EXPECT_TRUE(log.has("ring"));
   EXPECT_TRUE(log.has("answered"));
   EXPECT_TRUE(answered_at_exchange);
-  EXPECT_STREQ(linedsp_fxo_port_state(fxo), "connected");
+  std::string seq;
+  for (const auto& e : log.events) seq += std::to_string(double(e.sample) / 8000.0) + " " + e.kind + "; ";
+  EXPECT_STREQ(linedsp_fxo_port_state(fxo), "connected") << seq;
   linedsp_callerid_generator_destroy(cid);
   linedsp_fxo_port_destroy(fxo);
   linedsp_sim_line_destroy(line);
