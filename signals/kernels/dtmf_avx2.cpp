@@ -4,6 +4,8 @@
 #pragma GCC optimize("fp-contract=off")
 #include "signals/kernels/dtmf_kernels_impl.hpp"
 
+#include <utility>
+
 namespace linedsp::detail {
 namespace {
 
@@ -26,7 +28,8 @@ void feed_quarter(const std::int16_t* x, std::size_t frames, std::size_t channel
     e = _mm256_loadu_ps(base + kDtmfRowEnergy * L + off);
     sum = _mm256_cvtps_epi32(_mm256_loadu_ps(base + kDtmfRowSum * L + off));
   }
-  for (std::size_t i = 0; i < frames; ++i) {
+  // Two frames per iteration, s1 and s2 trading roles (no register moves); the same operations per frame.
+  auto frame = [&](std::size_t i, __m256(&a)[4], __m256(&b)[4]) {  // a: s[n-1], b: s[n-2], b := s[n]
     const __m256i xi = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i * channels)));
     const __m256 v = _mm256_cvtepi32_ps(xi);
     if constexpr (kEnergy) {
@@ -34,11 +37,17 @@ void feed_quarter(const std::int16_t* x, std::size_t frames, std::size_t channel
       e = _mm256_fmadd_ps(v, v, e);
     }
 #pragma GCC unroll 4
-    for (std::size_t f = 0; f < 4; ++f) {
-      const __m256 t = _mm256_sub_ps(v, s2[f]);
-      s2[f] = s1[f];
-      s1[f] = _mm256_fmadd_ps(c[f], s1[f], t);
-    }
+    for (std::size_t f = 0; f < 4; ++f) b[f] = _mm256_fmadd_ps(c[f], a[f], _mm256_sub_ps(v, b[f]));
+  };
+  std::size_t i = 0;
+  for (; i + 2 <= frames; i += 2) {
+    frame(i, s1, s2);
+    frame(i + 1, s2, s1);
+  }
+  if (i < frames) {
+    frame(i, s1, s2);
+#pragma GCC unroll 4
+    for (std::size_t f = 0; f < 4; ++f) std::swap(s1[f], s2[f]);
   }
 #pragma GCC unroll 4
   for (std::size_t f = 0; f < 4; ++f) {
