@@ -128,6 +128,9 @@ struct Row {
   double channels_per_core = 0, channels_all_cores = 0, bytes_per_channel = 0;
   double ratio = 0;      // peer rows: linedsp / peer; limit rows: limit / linedsp (channels per core); 0: none
   double ops_per_sample = 0;  // limit rows
+  // spandsp echo and gateway rows: Debian's spandsp 0.0.6 prints two debug lines per sample from echo_can_update
+  // (to /dev/null here); the same printing measured alone and taken out (0: not applicable).
+  double channels_per_core_without_print = 0, ratio_without_print = 0;
   std::string error;     // non-empty: the row failed (its check, or the run)
 };
 
