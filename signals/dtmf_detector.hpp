@@ -1,14 +1,17 @@
 // signals/dtmf_detector.hpp — DTMF receiver to ITU-T Q.24 (AT&T/Bellcore column by default; NTT and
-// ETSI profiles), over the dsp/ Goertzel kernels.
+// ETSI profiles), over its own SIMD kernels (signals/kernels/dtmf_*).
 //
 // How it decides. The input is cut into half-blocks of 51 samples (6.4 ms; 102 at 16 kHz). For each,
-// the eight DTMF frequencies' complex Goertzel values and the energy are kept. Every half-block, the
-// window formed by the last two (102 samples, 12.75 ms, 50 % overlap) is judged: the strongest low
-// and high tone must each be above the minimum level, within the twist limits, clearly stronger than
-// the runner-up of their group, and hold most of the window's energy; and each tone's frequency,
-// measured from its phase advance between the two half-blocks (resolution a few Hz, unambiguous to
-// +-78 Hz), must be within the deviation limit. That phase test is what lets a 12.75 ms window accept
-// 1.5 % and reject 3.5 %, which a Goertzel magnitude alone (78 Hz bins) cannot.
+// the eight DTMF frequencies' complex Goertzel values, the energy and the sum of the samples are kept.
+// The half-block's mean (a DC offset, which lies in no DTMF band) is taken out of the energy (E - S^2/H)
+// and out of each filter's value (its share, mean x the filter's response to a block of ones), so a digit
+// riding on an offset decodes as without it. Every half-block, the window formed by the last two
+// (102 samples, 12.75 ms, 50 % overlap) is judged: the strongest low and high tone must each be above
+// the minimum level, within the twist limits, clearly stronger than the runner-up of their group, and
+// hold most of the window's energy; and each tone's frequency, measured from its phase advance between
+// the two half-blocks (resolution a few Hz, unambiguous to +-78 Hz), must be within the deviation limit.
+// That phase test is what lets a 12.75 ms window accept 1.5 % and reject 3.5 %, which a Goertzel
+// magnitude alone (78 Hz bins) cannot.
 // A digit begins after 4 consecutive windows agree (a tone of 40 ms always yields them; one of 23 ms
 // never can: 4 windows need ~195 samples of tone) and ends after 5 consecutive windows that do not
 // (a 10 ms interruption spoils at most 4; a 40 ms pause spoils 7). The begin is stamped at the start
@@ -16,11 +19,16 @@
 //
 // process() is noexcept, allocation-free, O(samples); results do not depend on how the input is split
 // into blocks (every sum runs sample by sample in a fixed order). State per channel: sizeof(DtmfDetector)
-// bytes; DtmfDetectorBank::bytes_per_channel() for the bank (both printed by the benchmark).
+// = 248 bytes; DtmfDetectorBank::bytes_per_channel() for the bank, 174 at 256 channels and under 256 from 2
+// channels up (both printed by the benchmark, asserted by tests/signals/dtmf_bank_test).
 //
-// DtmfDetectorBank is the density form: N channels, structure of arrays, the Goertzel recursion run
-// across channels by the dsp/ multi-channel kernel (SIMD lanes = channels). It shares the decision code
-// with DtmfDetector and produces exactly the same events per channel (tests/signals/dtmf_bank_test).
+// DtmfDetectorBank is the density form: N channels, groups of 16 channels with each field a row of 16
+// floats (64-byte aligned), so one pass per half-block runs int16 samples straight into the filters of 16
+// channels at once (a zmm per filter, or two ymm) with all state in registers, and one branch-free pass
+// judges 16 windows at once. DtmfDetector runs the same kernels on one channel (the eight filters side by
+// side in one ymm), so both produce exactly the same events per channel (tests/signals/dtmf_bank_test).
+// The Goertzel step is s0 = fma(c, s1, x - s2), a fused multiply-add in every ISA (std::fma in the scalar
+// reference and SSE2, which have no FMA instruction and so are the slow paths).
 #pragma once
 
 #include <algorithm>
