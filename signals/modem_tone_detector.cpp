@@ -131,6 +131,10 @@ ModemToneDetector::ModemToneDetector(const ModemToneDetectorConfig& cfg, Isa isa
   min_purity_ = static_cast<float>(cfg.min_purity);
   v21_min_purity_ = static_cast<float>(cfg.v21_min_purity);
   cos_min_reversal_ = static_cast<float>(std::cos(cfg.min_reversal_deg * std::numbers::pi / 180.0));
+  cos2_min_reversal_ = cos_min_reversal_ * cos_min_reversal_;
+  decide_samples_ = static_cast<std::uint64_t>(cfg.decide_ms) * static_cast<std::uint64_t>(cfg.sample_rate_hz) / 1000;
+  inv_n_ = 1.0f / static_cast<float>(block_);
+  two_inv_n2_ = 2.0f / (static_cast<float>(block_) * static_cast<float>(block_));
   reset();
 }
 
@@ -192,8 +196,9 @@ ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin,
       if (cmulc(d, t.rot).real() > 0.0f) {
         t.d_sum += d;
         ++t.good_pairs;
-        const float a = cabs(t.d_sum);
-        if (a > 0.0f) t.rot = t.d_sum * (1.0f / a);
+        // Kept unnormalised: its uses are scale-free (signs, atan2, the reversal test) except the reversal
+        // instant, which normalises it there.
+        if (cnorm(t.d_sum) > 0.0f) t.rot = t.d_sum;
       }
     }
   }
@@ -272,11 +277,12 @@ void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
   } else if (good && t.g2) {
     const cf rr = cmul(tab_->r0[detail::kAns], t.rot);
     const cf q = cmulc(cmulc(y, t.y2), cmul(rr, rr));
-    const float qm = cabs(q);
-    if (qm > 0.0f && q.real() <= cos_min_reversal_ * qm) {
+    // q.real() <= cos(min) |q| with cos(min) < 0, without the square root.
+    if (q.real() < 0.0f && q.real() * q.real() >= cos2_min_reversal_ * cnorm(q)) {
       rev = true;
       ans_.refractory = 2;
-      const cf u = 0.5f * (cmul(t.y2, rr) - cmulc(y, rr));  // block k-1 as it would be without the reversal
+      const cf ru = rr * (1.0f / cabs(rr));
+      const cf u = 0.5f * (cmul(t.y2, ru) - cmulc(y, ru));  // block k-1 as it would be without the reversal
       const float uu = cnorm(u);
       const float p = uu > 0.0f ? cmulc(t.y1, u).real() / uu : 0.0f;
       const float alpha = std::clamp(0.5f * (1.0f + p), 0.0f, 1.0f);  // share of block k-1 before the reversal
@@ -320,7 +326,7 @@ void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
     }
   }
   if (!ans_.declared && !ans_.rejected &&
-      now() - t.onset >= static_cast<std::uint64_t>(cfg_.decide_ms) * static_cast<std::uint64_t>(fs_) / 1000)
+      now() - t.onset >= decide_samples_)
     answer_declare(false);
   shift(t, y, good);
 }
@@ -459,8 +465,10 @@ void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
   const bool gate = band_power >= min_power_ && band_power >= v21_min_purity_ * energy;
   if (gate) {
     v21_.gate_miss = 0;
-  } else if (!v21_.gated || ++v21_.gate_miss > kMaxMiss) {  // up to kMaxMiss failing blocks bridged
-    if (v21_.gated) v21_break();
+  } else if (!v21_.gated) {
+    return;  // idle: the state is already V21{} (every path that closes the gate resets it)
+  } else if (++v21_.gate_miss > kMaxMiss) {  // up to kMaxMiss failing blocks bridged
+    v21_break();
     v21_ = V21{};
     return;
   }
@@ -550,18 +558,17 @@ void ModemToneDetectorBank::reset() noexcept {
 }
 
 
-void ModemToneDetector::run_block() noexcept {
+void ModemToneDetector::run_block(const std::int16_t* x) noexcept {
   out_n_ = 0;
   alignas(64) float out[detail::kRows + 1];
-  dft_(buf_.data(), block_, tab_->dft.data(), xf_.data(), out);
-  const float n = static_cast<float>(block_);
-  const float energy = out[detail::kRows] / n;  // mean power of the block
+  dft_(x, block_, tab_->dft.data(), xf_.data(), out);
+  const float energy = out[detail::kRows] * inv_n_;  // mean power of the block
   last_power_ = energy;
   cf y[4];
   float p[4];
   for (std::size_t f = 0; f < 4; ++f) {
     y[f] = cf(out[2 * f], out[2 * f + 1]);
-    p[f] = 2.0f * cnorm(y[f]) / (n * n);  // mean power of a sine at this bin
+    p[f] = cnorm(y[f]) * two_inv_n2_;  // mean power of a sine at this bin
   }
   // Fast path (speech, noise, silence): nothing in progress and no bin strong and pure enough to start anything.
   const float gate = std::min(min_purity_, v21_min_purity_) * energy;

@@ -97,6 +97,12 @@ class ModemToneDetector {
   void process(std::span<const std::int16_t> pcm, Sink& sink) noexcept {
     std::size_t i = 0;
     while (i < pcm.size()) {
+      if (fill_ == 0 && pcm.size() - i >= block_) {  // whole blocks straight from the caller's buffer
+        run_block(pcm.data() + i);
+        i += block_;
+        for (std::size_t e = 0; e < out_n_; ++e) sink(out_[e]);
+        continue;
+      }
       std::size_t take = block_ - fill_;
       if (take > pcm.size() - i) take = pcm.size() - i;
       for (std::size_t k = 0; k < take; ++k) buf_[fill_ + k] = pcm[i + k];
@@ -104,7 +110,7 @@ class ModemToneDetector {
       i += take;
       if (fill_ == block_) {
         fill_ = 0;
-        run_block();
+        run_block(buf_.data());
         for (std::size_t e = 0; e < out_n_; ++e) sink(out_[e]);
       }
     }
@@ -181,7 +187,7 @@ class ModemToneDetector {
     std::uint32_t level_n = 0;
   };
 
-  void run_block() noexcept;
+  void run_block(const std::int16_t* x) noexcept;
   void close_all() noexcept;
   enum class Step { off, started, on, ended };
   Step step_track(Track& t, std::size_t bin, cf y, bool good, float power) noexcept;
@@ -216,7 +222,9 @@ class ModemToneDetector {
   void (*dft_)(const std::int16_t*, std::size_t, const float*, float*, float*) noexcept;
   std::size_t block_;
   float min_power_;
-  float cos_min_reversal_, min_purity_, v21_min_purity_;
+  float cos_min_reversal_, cos2_min_reversal_, min_purity_, v21_min_purity_;
+  float inv_n_, two_inv_n2_;        // 1 / block, 2 / block^2
+  std::uint64_t decide_samples_;
   double fs_;
   std::uint64_t k_ = 0;  // index of the current block
   float last_power_ = 0.0f;

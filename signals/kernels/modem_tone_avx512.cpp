@@ -1,5 +1,5 @@
 // avx512 modem-tone front end: two samples per vector (lanes 0-7 the rows for sample n, 8-15 for n + 1), so the
-// two accumulators hold the specification's acc[0] | acc[1] and acc[2] | acc[3].
+// four accumulators hold the specification's acc[0] | acc[1], acc[2] | acc[3], acc[4] | acc[5], acc[6] | acc[7].
 #include <immintrin.h>
 
 #include "signals/kernels/modem_tone_kernels.hpp"
@@ -20,16 +20,21 @@ void modem_tone_dft_avx512(const std::int16_t* x, std::size_t len, const float* 
   }
   const __m512i i01 = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
   const __m512i i23 = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2);
-  __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
-  for (std::size_t n = 0; n < len; n += 4) {
-    const __m512 xv = _mm512_maskz_loadu_ps(0x000F, xf + n);  // x[n..n+3] (no reads beyond)
+  const __m512i i45 = _mm512_set_epi32(5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4);
+  const __m512i i67 = _mm512_set_epi32(7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6);
+  __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps(), c = _mm512_setzero_ps(), d = _mm512_setzero_ps();
+  for (std::size_t n = 0; n < len; n += 8) {
+    const __m512 xv = _mm512_maskz_loadu_ps(0x00FF, xf + n);  // x[n..n+7] (no reads beyond)
     const float* t = table + n * kModemToneRows;
     a = _mm512_add_ps(a, _mm512_mul_ps(_mm512_permutexvar_ps(i01, xv), _mm512_loadu_ps(t)));
     b = _mm512_add_ps(b, _mm512_mul_ps(_mm512_permutexvar_ps(i23, xv), _mm512_loadu_ps(t + 16)));
+    c = _mm512_add_ps(c, _mm512_mul_ps(_mm512_permutexvar_ps(i45, xv), _mm512_loadu_ps(t + 32)));
+    d = _mm512_add_ps(d, _mm512_mul_ps(_mm512_permutexvar_ps(i67, xv), _mm512_loadu_ps(t + 48)));
   }
   // (Stores instead of the extract / reduce intrinsics, whose GCC 12 headers trip -Wuninitialized.)
   alignas(64) float s[16];
-  _mm512_store_ps(s, _mm512_add_ps(a, b));  // acc0 + acc2 | acc1 + acc3
+  // (acc0 + acc4) + (acc2 + acc6) | (acc1 + acc5) + (acc3 + acc7)
+  _mm512_store_ps(s, _mm512_add_ps(_mm512_add_ps(a, c), _mm512_add_ps(b, d)));
   _mm256_storeu_ps(out, _mm256_add_ps(_mm256_load_ps(s), _mm256_load_ps(s + 8)));
   alignas(64) double e[8];
   _mm512_store_pd(e, ed);

@@ -5,9 +5,9 @@
 //
 // Specification (the scalar variant), for a block of len samples (len a multiple of 8):
 //   xf[n] = float(x[n]);  out[8] = float(sum of x[n]^2 in exact (double) arithmetic);
-//   acc[q][r] = sum over n = q, q + 4, q + 8, ... ascending of xf[n] * table[n * 8 + r]   (q = 0..3, r = 0..7;
-//               separate multiply and add, no FMA);
-//   out[r] = (acc[0][r] + acc[2][r]) + (acc[1][r] + acc[3][r]).
+//   acc[q][r] = sum over n = q, q + 8, q + 16, ... ascending of xf[n] * table[n * 8 + r]   (q = 0..7, r = 0..7;
+//               separate multiply and add, no FMA; eight independent chains hide the add latency);
+//   out[r] = ((acc[0][r] + acc[4][r]) + (acc[2][r] + acc[6][r])) + ((acc[1][r] + acc[5][r]) + (acc[3][r] + acc[7][r])).
 // Every variant computes exactly these operations, so all are bit-identical
 // (tests/signals/modem_tone_kernels_test.cpp).
 //   table: len x 8 floats, [n * 8 + r]

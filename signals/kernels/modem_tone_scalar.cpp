@@ -13,15 +13,16 @@ void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* 
     xf[n] = static_cast<float>(v);
     e += static_cast<double>(v * v);  // exact: integers below 2^53
   }
-  float acc[4][kModemToneRows] = {};
+  float acc[8][kModemToneRows] = {};
   for (std::size_t n = 0; n < len; ++n) {
-    const std::size_t q = n & 3;
+    const std::size_t q = n & 7;
     for (std::size_t r = 0; r < kModemToneRows; ++r) {
       const float prod = xf[n] * table[n * kModemToneRows + r];
       acc[q][r] = acc[q][r] + prod;
     }
   }
-  for (std::size_t r = 0; r < kModemToneRows; ++r) out[r] = (acc[0][r] + acc[2][r]) + (acc[1][r] + acc[3][r]);
+  for (std::size_t r = 0; r < kModemToneRows; ++r)
+    out[r] = ((acc[0][r] + acc[4][r]) + (acc[2][r] + acc[6][r])) + ((acc[1][r] + acc[5][r]) + (acc[3][r] + acc[7][r]));
   out[kModemToneRows] = static_cast<float>(e);
 }
 
