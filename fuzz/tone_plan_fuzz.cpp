@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::vector<std::int16_t> pcm(8000);
     for (std::size_t i = 0; i < pcm.size(); ++i) pcm[i] = static_cast<std::int16_t>((i * 97) % 4000 - 2000);
     std::size_t n = 0;
-    det.process(pcm, [&](const linedsp::ProgressEvent&) { ++n; });
+    auto sink = [&](const linedsp::ProgressEvent&) { ++n; };
+    det.process(pcm, sink);
   } catch (const std::exception&) {
   }
   return 0;
