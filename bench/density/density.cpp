@@ -1006,8 +1006,16 @@ class Collector final : public benchmark::BenchmarkReporter {
     std::string error;
   };
   std::map<std::pair<std::string, int>, Result> results;
+  int progress_fd = -1;  // a terminal: one progress line, rewritten per measurement
+  std::size_t done = 0, total = 0;
   bool ReportContext(const Context&) override { return true; }
   void ReportRuns(const std::vector<Run>& runs) override {
+    if (progress_fd >= 0 && !runs.empty()) {
+      char line[160];
+      const int n = std::snprintf(line, sizeof line, "\rlinedsp bench: %zu/%zu %-48s", ++done, total,
+                                  runs.front().run_name.function_name.c_str());
+      if (n > 0 && write(progress_fd, line, std::min<std::size_t>(std::size_t(n), sizeof line - 1)) < 0) progress_fd = -1;
+    }
     for (const auto& r : runs) {
       const auto key = std::make_pair(r.run_name.function_name, int(r.threads));
       if (r.error_occurred) {
@@ -1246,7 +1254,8 @@ std::vector<int> usable_cpus() {
   return cpus;
 }
 
-void register_benchmarks(const Options& o) {
+std::size_t register_benchmarks(const Options& o) {
+  std::size_t registered = 0;
   const auto rows = selected(o);
   const int threads = all_threads(o);
   std::vector<int> counts = {1};
@@ -1254,18 +1263,25 @@ void register_benchmarks(const Options& o) {
   bool any_limit = false;
   for (const auto* r : rows) any_limit = any_limit || ops_per_sample(r->component) > 0;
 #if defined(LINEDSP_HAVE_SPANDSP)
-  if (std::any_of(rows.begin(), rows.end(), [](const RowSpec* r) { return prints_per_sample(*r); }))
+  if (std::any_of(rows.begin(), rows.end(), [](const RowSpec* r) { return prints_per_sample(*r); })) {
     configure(benchmark::RegisterBenchmark("density/debug-print/spandsp",
                                            [o](benchmark::State& st) { run_debug_print(st, o); }),
               o, 1);
+    ++registered;
+  }
 #endif
   for (int t : counts) {
-    if (any_limit) configure(benchmark::RegisterBenchmark("density/peak/fma", run_peak), o, t);
+    if (any_limit) {
+      configure(benchmark::RegisterBenchmark("density/peak/fma", run_peak), o, t);
+      ++registered;
+    }
     for (const auto* r : rows) {
       const std::string name = "density/" + r->component + "/" + r->implementation;
       configure(benchmark::RegisterBenchmark(name.c_str(), [r, o](benchmark::State& st) { run_row(st, *r, o); }), o, t);
+      ++registered;
     }
   }
+  return registered;
 }
 
 Report run(const Options& o) {
@@ -1276,9 +1292,10 @@ Report run(const Options& o) {
   rep.isa = isa_name(o.isa);
   line_signal();  // outside the timing (reads the recordings)
   Collector col;
+  if (isatty(2)) col.progress_fd = dup(2);
   {
     const QuietStdio quiet;
-    register_benchmarks(o);
+    col.total = register_benchmarks(o);
     static bool initialised = false;
     if (!initialised) {
       int argc = 1;
@@ -1289,6 +1306,12 @@ Report run(const Options& o) {
     }
     benchmark::RunSpecifiedBenchmarks(&col);
     benchmark::ClearRegisteredBenchmarks();
+  }
+  if (col.progress_fd >= 0) {
+    const char clear[] = "\r                                                                              \r";
+    const bool ok = write(col.progress_fd, clear, sizeof clear - 1) >= 0;
+    (void)ok;  // a progress line that cannot be cleared is harmless
+    close(col.progress_fd);
   }
   const int all = o.all_cores && rep.threads > 1 ? rep.threads : 1;
   auto get = [&](const std::string& name, int t, const char* counter, std::string* error) {

@@ -121,7 +121,8 @@ std::vector<int> usable_cpus();
 
 // Registers the peak and every selected row with Google Benchmark as "density/<component>/<implementation>"
 // (and "density/peak/fma"), once per thread count. Throws std::invalid_argument for an unknown component.
-void register_benchmarks(const Options& o);
+// Returns how many benchmarks it registered.
+std::size_t register_benchmarks(const Options& o);
 
 struct Row {
   std::string component, implementation, isa;
