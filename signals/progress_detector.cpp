@@ -38,6 +38,8 @@ constexpr double kMinEnvelopeDepth = 0.3;  // close signatures: (max-min)/(max+m
 constexpr double kEdgeRatio = 0.25;        // a block under this fraction of its neighbour's tone power is an edge
 constexpr std::size_t kMaxComps = 4;
 constexpr std::size_t kHistory = 8;
+constexpr double kShortBurstMs = 250.0;    // a repeating cadence of one burst up to this long (with tolerance) and
+constexpr double kLongPauseMs = 1500.0;    // a pause at least this long is confirmed on its second burst
 constexpr std::uint64_t kForever = std::numeric_limits<std::uint64_t>::max();
 }  // namespace
 
@@ -345,6 +347,10 @@ void compile(ProgressPlan& p, Isa isa) {
     const auto len = static_cast<std::uint32_t>(ct.el.size());
     if (ct.repeat && (t.kind == ToneKind::busy || t.kind == ToneKind::congestion))
       ct.needed = static_cast<std::uint32_t>(cfg.confirm_cycles) * len;
+    else if (ct.repeat && len == 2 && ct.el[0].sig >= 0 && ct.el[1].sig < 0 &&
+             ct.el[0].max <= static_cast<std::uint64_t>(kShortBurstMs * spms) &&
+             ct.el[1].min >= static_cast<std::uint64_t>(kLongPauseMs * spms))
+      ct.needed = 3;  // one short burst and a long pause (UK call waiting 400 Hz 100/4000): confirmed on the 2nd burst
     else
       ct.needed = len;
     ct.twin = static_cast<std::uint16_t>(p.tones.size());

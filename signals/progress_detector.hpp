@@ -37,6 +37,9 @@
 //  - other cadenced tones (ringback, call waiting ...): one full cycle, the same way (NA ringback 2 s on 4 s
 //    off: 5.56 s; UK ringing 0.4/0.2/0.4/2.0: 2.76 s); tones played once (SIT, NA call waiting): when their last
 //    tone element ends;
+//  - a repeating cadence of one short burst (<= 250 ms with tolerance) and a long pause (>= 1.5 s with tolerance),
+//    e.g. UK call waiting 400 Hz 100/4000 ms: at the end of its second burst (4.2 s), since one burst and a pause
+//    is what voiced speech and music produce (70-85 false UK call waitings per hour when it was one cycle, 0 now);
 //  - while another tone of a different kind, aligned no later, still fits the signal (425 Hz 500/500 busy and a
 //    425/450/50 special dial, until the off passes 95 ms), confirmation waits: latency grows by that much;
 //  - continuous tones (dial): after the longest tone-on element of any other tone with the same signature,

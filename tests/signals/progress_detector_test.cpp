@@ -418,4 +418,31 @@ TEST(ProgressDetector, AutoPlanClassifiesCommonTones) {
   }
 }
 
+// data/tones/gb.toml call waiting (BT SIN 350: 400 Hz, 100 ms on, 4 s off, repeating): one burst and its pause are
+// what voiced speech and music also produce, so a repeating cadence of one short burst and a long pause is confirmed
+// on its second burst (header: latency = one cycle + the burst). Oracle: the generator's sample-exact cadence.
+TEST(ProgressDetector, UkCallWaitingConfirmedOnSecondBurst) {
+  const TonePlan plan = load_country_plan(data_dir(), "gb");
+  const Tone* cw = plan.find("call_waiting");
+  ASSERT_NE(cw, nullptr);
+  ASSERT_TRUE(cw->repeat);
+  const double lead_s = 0.5;
+  const std::uint64_t burst2_end = static_cast<std::uint64_t>((lead_s + 4.1 + 0.1) * 8000);
+  // Two bursts: one begin of kind call waiting, confirmed within 60 ms after the second burst ends.
+  const auto two = detect(plan, with_silence(generate_tone(*cw, 4.2), lead_s, 1.0));
+  int begins = 0;
+  for (const auto& e : two) {
+    if (!e.begin) continue;
+    ++begins;
+    EXPECT_EQ(e.kind, ToneKind::call_waiting);
+    EXPECT_GE(e.confirmed_sample + 80, burst2_end);  // block edges: up to 10 ms early
+    EXPECT_LE(e.confirmed_sample, burst2_end + 480) << "latency beyond the second burst + 60 ms";
+    EXPECT_NEAR(static_cast<double>(e.sample), lead_s * 8000, 160.0);
+  }
+  EXPECT_EQ(begins, 1);
+  // One burst and the whole pause: nothing.
+  const auto one = detect(plan, with_silence(generate_tone(*cw, 4.1), lead_s, 1.0));
+  EXPECT_TRUE(one.empty()) << one.size() << " events for a single burst";
+}
+
 }  // namespace
