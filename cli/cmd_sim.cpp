@@ -4,12 +4,14 @@
 // given by name only ("outgoing-call") is looked up in the shipped data/scenarios/. --list names them.
 #include <algorithm>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "cli/command.hpp"
 #include "ports/scenario.hpp"
+#include "signals/tone_plan.hpp"
 
 namespace linedsp::cli {
 namespace {
@@ -37,7 +39,16 @@ int run(const Options& o) {
   }
   std::string path = o.scenario;
   if (!fs::exists(path) && fs::exists(shipped / (path + ".toml"))) path = (shipped / (path + ".toml")).string();
-  const Scenario sc = load_scenario(path);
+  // A scenario is configuration, like a tone plan (`detect --tones`): a missing, unreadable or malformed one is a
+  // usage error (exit 2), found before anything runs; docs/bad-input.md.
+  Scenario sc;
+  try {
+    sc = load_scenario(path);
+    (void)load_country_plan(data_dir(), sc.country);  // its country's tone plan too (an unknown country: 2)
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "linedsp: %s\n", e.what());
+    return kExitUsage;
+  }
   std::error_code ec;
   fs::create_directories(o.output, ec);
   if (!fs::is_directory(o.output)) {

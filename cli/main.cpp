@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <exception>
 #include <map>
+#include <string>
 
 #include "cli/analyzer.hpp"
 #include "cli/command.hpp"
@@ -55,6 +56,29 @@ int main(int argc, char** argv) {
     }
     CLI::App* sub = parent->add_subcommand(leaf, spec.description);
     runners[sub] = spec.setup(*sub);
+  }
+
+  // An unknown sub-command (`linedsp bogus`, `linedsp generate bogus`) would reach CLI11 as a stray positional and
+  // be reported as "A subcommand is required"; name it instead. Only the first word of each level is a command
+  // (the top level and the generate group take no positionals of their own).
+  {
+    CLI::App* level = &app;
+    for (int i = 1; i < argc && level; ++i) {
+      const std::string word = argv[i];
+      if (word.empty() || word[0] == '-') break;
+      CLI::App* sub = nullptr;
+      for (CLI::App* s : level->get_subcommands({}))
+        if (s->check_name(word)) sub = s;
+      if (!sub) {
+        std::string known;
+        for (CLI::App* s : level->get_subcommands({})) known += (known.empty() ? "" : ", ") + s->get_name();
+        const std::string where = level == &app ? "" : level->get_name() + " ";
+        std::fprintf(stderr, "linedsp: %s%s: unknown command (known: %s; see linedsp --help)\n", where.c_str(),
+                     word.c_str(), known.c_str());
+        return kExitUsage;
+      }
+      level = groups.count(sub->get_name()) && groups.at(sub->get_name()) == sub ? sub : nullptr;
+    }
   }
 
   try {

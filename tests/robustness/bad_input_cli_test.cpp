@@ -7,6 +7,7 @@
 // exactly the one named.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -146,8 +147,16 @@ TEST_F(BadInput, RawEmptyStdinIsNoEvents) { expect({"detect", "--raw", "s16le", 
 
 // ---- options ----
 TEST_F(BadInput, NoSubcommand) { expect({}, 2, {"subcommand is required"}); }
-// CLI11 reports an unknown sub-command as a missing one (the message does not name "bogus"): exit 2.
-TEST_F(BadInput, UnknownSubcommand) { expect({"bogus"}, 2, {"subcommand is required"}); }
+// An unknown sub-command is named, with the known ones, on one line: exit 2 (cli/main.cpp checks the command
+// words before CLI11, which would report it as a missing sub-command).
+TEST_F(BadInput, UnknownSubcommand) {
+  const auto r = expect({"bogus"}, 2, {"linedsp: bogus: unknown command", "detect", "generate"});
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+TEST_F(BadInput, UnknownGenerateSubcommand) {
+  expect({"generate", "bogus", "-o", "x.wav"}, 2, {"generate bogus: unknown command", "dtmf"});
+}
+TEST_F(BadInput, KnownCommandStillParses) { expect({"detect", "--help"}, 0, {}); }
 TEST_F(BadInput, UnknownOption) { expect({"detect", "--bogus-opt"}, 2, {"--bogus-opt"}); }
 TEST_F(BadInput, UnknownDetector) { expect({"detect", "--detect", "nosuch", "x.wav"}, 2, {"nosuch", "unknown detector"}); }
 TEST_F(BadInput, UnknownOutputFormat) { expect({"detect", "--format", "xml", "x.wav"}, 2, {"--format", "xml"}); }
@@ -181,14 +190,31 @@ TEST_F(BadInput, TonePlanMissingFile) {
 }
 
 // ---- scenarios (sim) ----
+// A scenario is configuration like a tone plan: missing, unreadable or malformed, or naming a country without a
+// tone plan, is a usage error (2), as `detect --tones` / `--country` give; a failure while running is 1.
 TEST_F(BadInput, SimWithoutArguments) { expect({"sim"}, 2, {"SCENARIO and -o DIR are required"}); }
 TEST_F(BadInput, SimScenarioSyntaxError) {
-  expect({"sim", file("bad.toml", "not [valid toml"), "-o", dir_ + "/out"}, 1, {"bad.toml:1", "syntax"});
+  expect({"sim", file("bad.toml", "not [valid toml"), "-o", dir_ + "/out"}, 2, {"bad.toml:1", "syntax"});
 }
 TEST_F(BadInput, SimScenarioUnknownKey) {
-  expect({"sim", file("unk.toml", "x = 1\n"), "-o", dir_ + "/out"}, 1, {"unk.toml:1", "x: unknown key"});
+  expect({"sim", file("unk.toml", "x = 1\n"), "-o", dir_ + "/out"}, 2, {"unk.toml:1", "x: unknown key"});
 }
-TEST_F(BadInput, SimUnknownScenario) { expect({"sim", "nosuchscenario", "-o", dir_ + "/out"}, 1, {"nosuchscenario", "cannot read"}); }
+TEST_F(BadInput, SimUnknownScenario) { expect({"sim", "nosuchscenario", "-o", dir_ + "/out"}, 2, {"nosuchscenario", "cannot read"}); }
+TEST_F(BadInput, SimScenarioUnknownCountry) {
+  expect({"sim", file("zz.toml", "country = \"zz\"\nduration_s = 1.0\n"), "-o", dir_ + "/out"}, 2,
+         {"no tone plan for country 'zz'"});
+}
+// The same family for the same fault: a broken tone plan and a broken scenario both exit 2.
+TEST_F(BadInput, BrokenTonePlanAndBrokenScenarioExitAlike) {
+  const auto a = run_cli({"detect", "--tones", file("b1.toml", "not [valid toml"), file("ok.wav", wav(pcm16_silence(800)))});
+  const auto b = run_cli({"sim", file("b2.toml", "not [valid toml"), "-o", dir_ + "/out"});
+  EXPECT_EQ(a.exit_code, 2) << a.err;
+  EXPECT_EQ(b.exit_code, a.exit_code) << b.err;
+}
+TEST_F(BadInput, SimOutputDirectoryCannotBeCreated) {  // an output problem is a processing error: 1
+  write_file(dir_ + "/afile", "x");
+  expect({"sim", "outgoing-call", "-o", dir_ + "/afile/out"}, 1, {"cannot create the output directory"});
+}
 
 }  // namespace
 }  // namespace linedsp::test
