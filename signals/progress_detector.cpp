@@ -87,6 +87,7 @@ struct ProgressPlan {
   std::vector<float> coeff;                       // m16
   std::vector<float> cos_w, sin_w;                // m16
   std::vector<float> rot_re, rot_im;              // [j * m16 + f] = exp(-i w j S)
+  std::vector<float> half_re, half_im;            // m16: exp(i w S / 2)
   ProgressConsts kc_single{}, kc_multi{};         // kernel views of the tables above
   std::vector<std::uint16_t> n40;                 // filters with need40 set
   double screen_ratio = 0;                        // no signature can pass unless a bin holds this share
@@ -385,6 +386,8 @@ void compile(ProgressPlan& p, Isa isa) {
   p.sin_w.assign(p.m16, 0.0f);
   p.rot_re.assign(kSub * p.m16, 0.0f);
   p.rot_im.assign(kSub * p.m16, 0.0f);
+  p.half_re.assign(p.m16, 0.0f);
+  p.half_im.assign(p.m16, 0.0f);
   p.rot_n.resize(p.m);
   p.adv.resize(p.m);
   for (std::size_t f = 0; f < p.m; ++f) {
@@ -400,6 +403,8 @@ void compile(ProgressPlan& p, Isa isa) {
       p.rot_im[j * p.m16 + f] = r.imag();
     }
     p.rot_n[f] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(p.n)));
+    p.half_re[f] = static_cast<float>(std::cos(w * static_cast<double>(p.sub_len / 2)));
+    p.half_im[f] = static_cast<float>(std::sin(w * static_cast<double>(p.sub_len / 2)));
     p.adv[f] = w * static_cast<double>(p.n);
   }
   p.k = &progress_kernels(isa);
@@ -418,8 +423,9 @@ void compile(ProgressPlan& p, Isa isa) {
     const double need = sg.close ? cfg.min_purity - 0.1 : cfg.min_purity;
     p.screen_ratio = std::min(p.screen_ratio, need / sg.ncomp);
   }
-  p.kc_single = ProgressConsts{p.coeff.data(), p.cos_w.data(), p.sin_w.data(), p.rot_re.data(), p.rot_im.data(),
-                               p.m16, p.m16, p.sub_len};
+  p.kc_single = ProgressConsts{p.coeff.data(),  p.cos_w.data(),   p.sin_w.data(), p.rot_re.data(),
+                               p.rot_im.data(), p.half_re.data(), p.half_im.data(), p.m16,
+                               p.m16,           p.sub_len};
   p.kc_multi = p.kc_single;
   p.kc_multi.m = p.m;
 }

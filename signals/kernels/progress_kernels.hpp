@@ -6,10 +6,12 @@
 //
 // One call does the whole block, so nothing is done per sample outside it:
 //  1. int16 -> float, and the block's sample sum and sum of squares in exact integer arithmetic;
-//  2. per filter, kProgressSub independent Goertzel recursions over the sub-blocks (hides the recursion's
-//     latency), each written s = (x - s2) + c * s1 (the critical path is one multiply and one add);
-//  3. per filter and sub-block j, the sub-block's DFT bin g_j = (s1 - s2 cos w, s2 sin w), its magnitude
+//  2. per filter, 2 kProgressSub independent Goertzel recursions over the half sub-blocks of H = L / 2 samples
+//     (hides the recursion's latency), each written s = (x - s2) + c * s1 (critical path: one multiply, one add),
+//     each giving its bin h = (s1 - s2 cos w, s2 sin w);
+//  3. per filter and sub-block j, the sub-block's bin g_j = h_second + h_first * exp(i w H), its magnitude
 //     env_j = sqrt(re^2 + im^2), and the block's bin X = sum over j of g_j * exp(-i w j L) (phase rotation).
+//     (Each bin is the DFT of its samples times exp(i w (len - 1)): referred to its own last sample.)
 #pragma once
 
 #include <cstddef>
@@ -25,9 +27,11 @@ struct ProgressConsts {
   const float* sin_w;   // [f]
   const float* rot_re;  // [j * stride + f]: cos(-w j L)
   const float* rot_im;  // [j * stride + f]: sin(-w j L)
+  const float* half_re; // [f]: cos(w H)
+  const float* half_im; // [f]: sin(w H)
   std::size_t stride;   // row length of the tables (a multiple of 16)
   std::size_t m;        // filters to run (single: a multiple of 16, tables zero-padded; multi: any)
-  std::size_t sub_len;  // L: samples per sub-block; the block is kProgressSub * L samples
+  std::size_t sub_len;  // L (even): samples per sub-block; the block is kProgressSub * L samples
 };
 
 // Outputs. single: x_re/x_im[f], env[j * stride + f], sum/sumsq[0].

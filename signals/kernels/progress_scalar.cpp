@@ -13,19 +13,25 @@ namespace {
 void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::size_t f, float cw, float sw, float& xr,
                 float& xi, float* env, std::size_t env_step) {
   const float c = k.coeff[f];
-  const std::size_t len = k.sub_len;
+  const std::size_t len = k.sub_len, half = len / 2;
+  const float hr = k.half_re[f], hi = k.half_im[f];
   for (std::size_t j = 0; j < kProgressSub; ++j) {
-    float a = 0.0f, b = 0.0f;
-    const float* xs = x + j * len * step;
-    for (std::size_t i = 0; i < len; ++i) {
-      const float t = xs[i * step] - b;
-      const float u = c * a;
-      const float s = t + u;
-      b = a;
-      a = s;
+    float br[2], bi[2];
+    for (std::size_t h = 0; h < 2; ++h) {
+      float a = 0.0f, b = 0.0f;
+      const float* xs = x + (j * len + h * half) * step;
+      for (std::size_t i = 0; i < half; ++i) {
+        const float t = xs[i * step] - b;
+        const float u = c * a;
+        const float s = t + u;
+        b = a;
+        a = s;
+      }
+      br[h] = a - b * cw;
+      bi[h] = b * sw;
     }
-    const float gr = a - b * cw;
-    const float gi = b * sw;
+    const float gr = br[1] + (br[0] * hr - bi[0] * hi);
+    const float gi = bi[1] + (br[0] * hi + bi[0] * hr);
     const float rr = k.rot_re[j * k.stride + f], ri = k.rot_im[j * k.stride + f];
     const float yr = gr * rr - gi * ri;
     const float yi = gr * ri + gi * rr;
