@@ -11,9 +11,11 @@ namespace {
 
 // Filters f0..f0+3 of 8 lanes (a quarter of a group's work: 16 ymm registers allow four filters' state beside
 // the sample, the energy and the sum); the first quarter also sums the energy and the samples.
+// prefetch_next: touch the next 64-byte line of each frame (the group after next) while this pass computes,
+// so that with many channels the input comes from L1 rather than L2/L3.
 template <std::size_t F0, bool kEnergy>
 void feed_quarter(const std::int16_t* x, std::size_t frames, std::size_t channels, const float* coeff, float* base,
-                  std::size_t off) noexcept {
+                  std::size_t off, bool prefetch_next) noexcept {
   constexpr std::size_t L = kDtmfGroup;
   __m256 s1[4], s2[4], c[4];
 #pragma GCC unroll 4
@@ -30,6 +32,7 @@ void feed_quarter(const std::int16_t* x, std::size_t frames, std::size_t channel
   }
   // Two frames per iteration, s1 and s2 trading roles (no register moves); the same operations per frame.
   auto frame = [&](std::size_t i, __m256(&a)[4], __m256(&b)[4]) {  // a: s[n-1], b: s[n-2], b := s[n]
+    if (prefetch_next) _mm_prefetch(reinterpret_cast<const char*>(x + i * channels + 2 * kDtmfGroup), _MM_HINT_T0);
     const __m256i xi = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + i * channels)));
     const __m256 v = _mm256_cvtepi32_ps(xi);
     if constexpr (kEnergy) {
@@ -70,9 +73,10 @@ void dtmf_feed_avx2(const std::int16_t* x, std::size_t frames, std::size_t chann
     float* base = state + g * kDtmfGroup * kDtmfLaneFloats;
     const std::int16_t* xg = x + g * kDtmfGroup;
     if (L == kDtmfGroup) {
+      const bool prefetch = g % 2 == 0 && (g + 3) * kDtmfGroup <= channels;
       for (std::size_t off : {0u, 8u}) {
-        feed_quarter<0, true>(xg + off, frames, channels, t.coeff, base, off);
-        feed_quarter<4, false>(xg + off, frames, channels, t.coeff, base, off);
+        feed_quarter<0, true>(xg + off, frames, channels, t.coeff, base, off, prefetch && off == 0);
+        feed_quarter<4, false>(xg + off, frames, channels, t.coeff, base, off, false);
       }
     } else {
       for (std::size_t l = 0; l < L; ++l) dtmf_feed_lane(xg + l, frames, channels, t.coeff, base, L, l);

@@ -12,8 +12,10 @@
 namespace linedsp::detail {
 namespace {
 
+// prefetch_next: the group after next exists; touch its rows (the next 64-byte line of each frame) while
+// this group computes, so that with many channels the input comes from L1 rather than L2/L3.
 void feed_group(const std::int16_t* x, std::size_t frames, std::size_t channels, const float* coeff, float* base,
-                std::size_t L) noexcept {
+                std::size_t L, bool prefetch_next) noexcept {
   const __mmask16 k = static_cast<__mmask16>(L == 16 ? 0xFFFFu : (1u << L) - 1u);
   __m512 s1[8], s2[8], c[8];
   #pragma GCC unroll 8
@@ -26,6 +28,7 @@ void feed_group(const std::int16_t* x, std::size_t frames, std::size_t channels,
   __m512i sum = _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(k, base + kDtmfRowSum * L));
   // Two frames per iteration, s1 and s2 trading roles (no register moves); the same operations per frame.
   auto frame = [&](std::size_t i, __m512(&a)[8], __m512(&b)[8]) {  // a: s[n-1], b: s[n-2], b := s[n]
+    if (prefetch_next) _mm_prefetch(reinterpret_cast<const char*>(x + i * channels + 2 * kDtmfGroup), _MM_HINT_T0);
     const __m512i xi = _mm512_cvtepi16_epi32(_mm256_maskz_loadu_epi16(k, x + i * channels));
     const __m512 v = _mm512_cvtepi32_ps(xi);
     sum = _mm512_add_epi32(sum, xi);
@@ -59,7 +62,7 @@ void dtmf_feed_avx512(const std::int16_t* x, std::size_t frames, std::size_t cha
   if (channels == 1) return dtmf_feed_one_ymm(x, frames, t, state);
   for (std::size_t g = 0; g * kDtmfGroup < channels; ++g)
     feed_group(x + g * kDtmfGroup, frames, channels, t.coeff, state + g * kDtmfGroup * kDtmfLaneFloats,
-               dtmf_group_lanes(channels, g));
+               dtmf_group_lanes(channels, g), g % 2 == 0 && (g + 3) * kDtmfGroup <= channels);
 }
 void dtmf_judge_avx512(float* state, std::size_t channels, const DtmfTables& t, const DtmfThresholds& th,
                        std::uint8_t* codes) noexcept {
