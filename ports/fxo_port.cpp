@@ -322,6 +322,12 @@ void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> 
   {  // always run, so that its clock is the port's
     auto on_cid = [&](const CallerIdEvent& c) {
       if (c.begin || (state_ != State::idle && state_ != State::ringing)) return;
+      if (state_ == State::idle) {  // data before ringing (EN 300 659-1): the call is alerting from here; if no
+        state_ = State::ringing;    // ring follows within ring_timeout_ms it was abandoned (released)
+        rings_ = 0;
+        bad_cadence_ = false;
+        last_ring_ = c.sample;
+      }
       PortEvent e;
       e.kind = PortEventKind::cid_received;
       e.sample = c.sample;

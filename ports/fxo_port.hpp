@@ -13,7 +13,8 @@
 //
 // On-hook caller ID is decoded whenever the line is on-hook, so every EN 300 659-1 / GR-30 procedure is received:
 // after the first ring (Bellcore, ETSI), before it after a line reversal (with or without DT-AS: the reversal
-// is not a disconnect while idle), and after a ring pulse (RP-AS: a first burst shorter than rpas_max_ms is an
+// is not a disconnect while idle; a message decoded while idle starts the incoming call, released if no ring
+// follows within ring_timeout_ms), and after a ring pulse (RP-AS: a first burst shorter than rpas_max_ms is an
 // alert, not a ring: it is neither counted nor judged as a cadence).
 //
 // Audio as FxsPort: rx from the line, tx to the line (DTMF when dialling, the VoIP audio in a call), voip_out =

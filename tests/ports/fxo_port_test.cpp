@@ -164,6 +164,22 @@ TEST(FxoPort, DecodesCallerIdOfEveryOnHookProcedure) {
   }
 }
 
+// Data before ringing, then the caller gives up before the first ring: the decoded message starts the incoming call
+// (state ringing) and the port releases it ring_timeout_ms after the message, so a gateway stops alerting its phone.
+TEST(FxoPort, CallerIdWithoutRingsIsReleasedAfterTheRingTimeout) {
+  CallerIdMessage m;
+  m.number = "01632960123";
+  Fxo f("de", [](FxoPortConfig&) {});
+  Procedure pr = procedure(CallerIdProcedure::etsi_dtas, m, FskModem::v23, FxsPortConfig::for_country(f.plan).ring);
+  std::erase_if(pr.events, [](const LineEvent& e) { return e.kind != LineEventKind::polarity; });
+  pr.pcm.resize(pr.pcm.size() + ms(f.cfg.ring_timeout_ms), 0);
+  const auto r = drive(f.port, pr.pcm, pr.events, 160);
+  ASSERT_EQ(r.kinds(), "cid-received released ");
+  EXPECT_EQ(r.of(PortEventKind::released)[0].sample, r.of(PortEventKind::cid_received)[0].sample + ms(f.cfg.ring_timeout_ms));
+  EXPECT_EQ(f.port.state(), FxoPort::State::idle);
+  EXPECT_TRUE(f.line.controls.empty());
+}
+
 // Decodes a DTMF string from the port's transmit: each burst (a run of non-zero samples) is classified by the
 // strongest Q.23 low- and high-group frequency (textbook DFT bins).
 std::string dtmf_in(const std::vector<std::int16_t>& tx, std::uint64_t from, std::vector<std::uint64_t>* starts = nullptr) {
