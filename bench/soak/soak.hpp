@@ -91,6 +91,11 @@ struct SoakConfig {
   long rss_slack_kb = 256;               // allowed growth after the first sample
   bool progress = false;                 // a line per simulated hour on stderr
   std::array<Tolerance, kDets> tolerance = kTolerance;  // tests shrink one to prove the checks are live
+  // Writes one channel's input (s16le) for samples [dump_from, dump_from + dump_samples) to dump_path, to replay a
+  // mismatch the summary names (linedsp detect --raw s16le --rate 8000 FILE).
+  std::string dump_path;
+  std::size_t dump_channel = 0;
+  std::uint64_t dump_from = 0, dump_samples = 0;
 };
 
 struct Expect {
@@ -196,7 +201,14 @@ class Soak {
       chans_[c].noise_pos = std::size_t(chans_[c].rng.next() % noise_.size());
     }
     frame_.resize(kBlock * cfg.channels);
+    if (!cfg.dump_path.empty() && !(dump_ = std::fopen(cfg.dump_path.c_str(), "wb")))
+      throw std::runtime_error(cfg.dump_path + ": cannot create");
   }
+  ~Soak() {
+    if (dump_) std::fclose(dump_);
+  }
+  Soak(const Soak&) = delete;
+  Soak& operator=(const Soak&) = delete;
 
   SoakResult run() {
     SoakResult r;
@@ -417,6 +429,9 @@ class Soak {
         if (ch.clip_pos < ch.clip.size() && clock_cursor_ >= ch.clip_start) x += float(ch.clip[ch.clip_pos++]);
         const float y = std::clamp(std::nearbyint(x), -32768.0f, 32767.0f);
         frame_[i * n_ch + c] = static_cast<std::int16_t>(y);
+        if (dump_ && c == cfg_.dump_channel && clock_cursor_ >= cfg_.dump_from &&
+            clock_cursor_ - cfg_.dump_from < cfg_.dump_samples)
+          std::fwrite(&frame_[i * n_ch + c], 2, 1, dump_);
       }
     }
   }
@@ -591,6 +606,7 @@ class Soak {
   std::vector<std::int16_t> frame_;
   std::uint64_t clock_ = 0, clock_cursor_ = 0, ff_extra_ = 0;
   SoakResult* result_ = nullptr;
+  FILE* dump_ = nullptr;
 };
 
 }  // namespace linedsp::soak

@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
   app.add_option("--seed", cfg.seed, "Schedule seed");
   app.add_option("--speech-dir", cfg.speech_dir, "Folder of 8 kHz mono WAV speech (empty: none)");
   app.add_option("--rss-slack-kb", cfg.rss_slack_kb, "Allowed RSS growth after the first sample");
+  app.add_option("--dump", cfg.dump_path, "Write one channel's input (s16le) to this file ...");
+  app.add_option("--dump-channel", cfg.dump_channel, "... of this channel ...");
+  app.add_option("--dump-from", cfg.dump_from, "... from this sample ...");
+  app.add_option("--dump-samples", cfg.dump_samples, "... for this many samples");
   bool quiet = false;
   app.add_flag("-q,--quiet", quiet, "No progress line per simulated hour");
   try {

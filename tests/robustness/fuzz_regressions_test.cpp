@@ -1,12 +1,21 @@
-// tests/robustness/fuzz_regressions_test.cpp — every input a fuzz target (fuzz/, docs/reliability.md) failed on,
-// replayed with the assertion the fuzzer broke. The bytes are the reproducer libFuzzer wrote, inline.
+// tests/robustness/fuzz_regressions_test.cpp — every input a fuzz target (fuzz/, docs/reliability.md) or the soak
+// (bench/soak/) failed on, replayed with the assertion it broke. Fuzz reproducers are inline bytes; soak
+// reproducers are the channel's audio dumped by `linedsp_soak --dump` (tests/robustness/data/).
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "codecs/rfc4733.hpp"
+#include "signals/callerid.hpp"
+#include "support/paths.hpp"
+
+#if LINEDSP_HAVE_SPANDSP
+#include <spandsp.h>
+#endif
 
 namespace linedsp::test {
 namespace {
@@ -47,6 +56,53 @@ TEST(FuzzRegressions, Rfc4733HostileTimestampJumpsStillEndTheDigit) {
   EXPECT_EQ(events[1].digit, '1');
   EXPECT_EQ(events[1].duration, 160u);
   EXPECT_FALSE(rx.active());
+}
+
+std::vector<std::int16_t> read_s16(const std::string& path) {
+  std::vector<std::int16_t> v;
+  if (FILE* f = std::fopen(path.c_str(), "rb")) {
+    std::int16_t buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 2, 4096, f)) > 0;) v.insert(v.end(), buf, buf + n);
+    std::fclose(f);
+  }
+  return v;
+}
+
+#if LINEDSP_HAVE_SPANDSP
+void adsi_put(void* user, const std::uint8_t* msg, int len) {
+  if (len > 0) static_cast<std::vector<std::vector<std::uint8_t>>*>(user)->emplace_back(msg, msg + len);
+}
+#endif
+
+// soak-cid-1 (linedsp_soak --hours 24, seed 1, channel 0, sample 135800079, 4.7 h in: 1 of 42 837 spills): a Bell 202
+// MDMF spill from our sender (GR-30: seizure 300 bits, 180 marks; message 0 of the soak: date 01100800, number
+// 5550001234, name ALLISON) over -50 dBm0 white noise, i.e. 36 dB SNR, that the receiver reports as a framing
+// error after 100 ms instead of the message. The same clip decodes in 42 836 other spills, so it depends on the
+// noise under it; the receiver is specified error-free down to far lower SNR (signals/fsk.hpp). 7200 samples from
+// 0.1 s before the seizure. spandsp's adsi_rx (independent receiver) is run on the same samples for comparison.
+// Known finding for the caller-ID owner: disabled until fixed (docs/reliability.md).
+TEST(FuzzRegressions, DISABLED_SoakCallerIdSpillAt36DbSnrDecodes) {
+  const auto pcm = read_s16(source_dir() + "/tests/robustness/data/soak_cid_framing.raw");
+  ASSERT_EQ(pcm.size(), 7200u);
+#if LINEDSP_HAVE_SPANDSP
+  std::vector<std::vector<std::uint8_t>> theirs;
+  adsi_rx_state_t* arx = adsi_rx_init(nullptr, ADSI_STANDARD_CLASS, adsi_put, &theirs);
+  std::vector<std::int16_t> copy(pcm);
+  adsi_rx(arx, copy.data(), static_cast<int>(copy.size()));
+  adsi_rx_free(arx);
+  std::printf("[ info ] spandsp adsi_rx decoded %zu message(s) from the same samples\n", theirs.size());
+#endif
+  CallerIdReceiver rx(CallerIdReceiverConfig{});
+  std::vector<CallerIdEvent> ends;
+  auto sink = [&](const CallerIdEvent& e) {
+    if (!e.begin) ends.push_back(e);
+  };
+  rx.process(pcm, sink);
+  rx.end_of_stream(sink);
+  ASSERT_EQ(ends.size(), 1u);
+  EXPECT_EQ(ends[0].status, CallerIdStatus::ok) << callerid_status_name(ends[0].status);
+  EXPECT_EQ(ends[0].message.number.view(), "5550001234");
+  EXPECT_EQ(ends[0].message.name.view(), "ALLISON");
 }
 
 }  // namespace
