@@ -91,8 +91,9 @@ struct ProgressPlan {
   ProgressConsts kc_single{}, kc_multi{};         // kernel views of the tables above
   std::vector<std::uint16_t> n40;                 // filters with need40 set
   double screen_ratio = 0;                        // no signature can pass unless a bin holds this share
+  double hz_per_rad = 0;                          // rate / (2 pi n): phase advance per block -> Hz
   std::vector<std::complex<float>> rot_n;         // exp(-i w N)
-  std::vector<double> adv;                        // w N (expected phase advance per block)
+  std::vector<double> adv;                        // w N modulo 2 pi (expected phase advance per block)
   std::vector<Signature> sigs;
   std::vector<std::uint8_t> grows;  // [a * nsigs + b]: class b's frequencies include class a's (b extends a)
   std::vector<CTone> tones;
@@ -405,9 +406,10 @@ void compile(ProgressPlan& p, Isa isa) {
     p.rot_n[f] = std::polar(1.0f, static_cast<float>(-w * static_cast<double>(p.n)));
     p.half_re[f] = static_cast<float>(std::cos(w * static_cast<double>(p.sub_len / 2)));
     p.half_im[f] = static_cast<float>(std::sin(w * static_cast<double>(p.sub_len / 2)));
-    p.adv[f] = w * static_cast<double>(p.n);
+    p.adv[f] = std::remainder(w * static_cast<double>(p.n), 2 * std::numbers::pi);  // in [-pi, pi]: one wrap step
   }
   p.k = &progress_kernels(isa);
+  p.hz_per_rad = p.rate / (2 * std::numbers::pi * static_cast<double>(p.n));
   p.min_power = dbm0_to_power(cfg.min_level_dbm0);
   p.need40.assign(p.m, 0);
   for (const auto& sg : p.sigs)
@@ -568,7 +570,7 @@ class Engine {
           const std::complex<float> prv = s.close ? c_.prev_x40[f] : c_.prev_x[f];
           if (std::norm(prv) >= 0.1 * std::norm(cur)) {
             const double d = wrap_pi(std::arg(cmul(cur, std::conj(prv))) - p_.adv[f]);
-            meas = p_.freq[f] + d * p_.rate / (2 * std::numbers::pi * n);
+            meas = p_.freq[f] + d * p_.hz_per_rad;
             ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
             if (s.sit) ok = ok && std::abs(meas - c.nominal_hz) <= 1.5 * kSitAltHz + kSitAltTolHz;
             else ok = ok && std::abs(meas - c.nominal_hz) <= c.tol_hz;
