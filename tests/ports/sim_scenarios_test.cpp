@@ -372,7 +372,7 @@ TEST(SimCommand, WritesWavsAndLog) {
     bad << "duration_s = 3.0\n[exchange]\nanswer_after_s = \"soon\"\n";
   }
   const auto err = test::run_cli({"sim", dir + "/bad.toml", "-o", dir + "/out2"});
-  EXPECT_EQ(err.exit_code, 1);
+  EXPECT_EQ(err.exit_code, 2);  // a malformed scenario is bad configuration, like a broken tone plan (docs/bad-input.md)
   EXPECT_NE(err.err.find("bad.toml:3: answer_after_s"), std::string::npos) << err.err;
 }
 
