@@ -78,7 +78,7 @@ std::string explain_wav(const std::string& path) {
         }
       }
     }
-    at += 8 + size + (size & 1);
+    at += 8 + std::size_t{size} + (size & 1);  // size_t: 8 + 0xFFFFFFF8 wrapped to 0 in uint32 (fuzz hang)
   }
   return "";
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codecs/rfc4733.hpp"
+#include "devices/file_device.hpp"
 #include "signals/callerid.hpp"
 #include "support/paths.hpp"
 
@@ -56,6 +57,33 @@ TEST(FuzzRegressions, Rfc4733HostileTimestampJumpsStillEndTheDigit) {
   EXPECT_EQ(events[1].digit, '1');
   EXPECT_EQ(events[1].duration, 160u);
   EXPECT_FALSE(rx.active());
+}
+
+// file-reader-1 (file_reader_fuzz, second 60 s run): a RIFF/WAVE file libsndfile refuses, whose first chunk
+// after WAVE declares 0xFFFFFFF8 bytes. devices/file_device.cpp's header explainer stepped to the next chunk with
+// 8 + size computed in 32 bits, which wrapped to 0: an endless loop (`linedsp detect` hung). Now the open must
+// return (an error naming the file, or success); a hang fails this test by the ctest timeout.
+TEST(FuzzRegressions, WavChunkSizeNearFourGigabytesDoesNotHang) {
+  std::string h = "RIFF";
+  h += std::string("\x7a\x03\x00\x00", 4);
+  h += "WAVE";
+  h += "flt ";
+  h += std::string("\xf8\xff\xff\xff", 4);
+  h += std::string(64, '\0');
+  const std::string path = temp_dir() + "/hang.wav";
+  FILE* f = std::fopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  std::fwrite(h.data(), 1, h.size(), f);
+  std::fclose(f);
+  bool returned = false;
+  try {
+    FileDevice dev(path);
+    returned = true;
+  } catch (const std::runtime_error& e) {
+    returned = true;
+    EXPECT_NE(std::string(e.what()).find("hang.wav"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(returned);
 }
 
 std::vector<std::int16_t> read_s16(const std::string& path) {
