@@ -224,8 +224,11 @@ std::size_t FskDemodulator::run(std::span<const std::int16_t> pcm, FskEvent& ev,
       const double tt = static_cast<double>(t);
       if (uart_ == Uart::hunt) {
         // A start bit: mark -> space with the in-band energy still near the carrier's (the decay of a carrier
-        // that just stopped is not a start bit).
-        if (prev > 0.0f && d < 0.0f && e > kDropRatio * energy_) {
+        // that just stopped is not a start bit). Mark and space are split exactly as the bit slicer below splits
+        // them (mark = d > 0, so d == 0 is space): with `d < 0` here a discriminator output of exactly 0.0f at
+        // the crossing sample (|Zm|^2 == |Zs|^2 in float, about once in 10^7 crossings) hid the start bit, and
+        // the UART then framed on a later data bit (soak finding soak-cid-1, docs/reliability.md).
+        if (prev > 0.0f && d <= 0.0f && e > kDropRatio * energy_) {
           start_t_ = tt - 1.0 + static_cast<double>(prev / (prev - d));
           char_energy_ = energy_;
           bit_ = 0;

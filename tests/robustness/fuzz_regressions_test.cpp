@@ -108,8 +108,9 @@ void adsi_put(void* user, const std::uint8_t* msg, int len) {
 // error after 100 ms instead of the message. The same clip decodes in 42 836 other spills, so it depends on the
 // noise under it; the receiver is specified error-free down to far lower SNR (signals/fsk.hpp). 7200 samples from
 // 0.1 s before the seizure. spandsp's adsi_rx (independent receiver) is run on the same samples for comparison.
-// Known finding for the caller-ID owner: disabled until fixed (docs/reliability.md).
-TEST(FuzzRegressions, DISABLED_SoakCallerIdSpillAt36DbSnrDecodes) {
+// Cause (fixed): the start-bit hunt took mark->space as d > 0 then d < 0, so a discriminator sample of exactly 0.0f
+// at the crossing hid the start bit (signals/fsk.cpp; docs/reliability.md).
+TEST(FuzzRegressions, SoakCallerIdSpillAt36DbSnrDecodes) {
   const auto pcm = read_s16(source_dir() + "/tests/robustness/data/soak_cid_framing.raw");
   ASSERT_EQ(pcm.size(), 7200u);
 #if LINEDSP_HAVE_SPANDSP
