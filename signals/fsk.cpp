@@ -261,6 +261,16 @@ std::size_t FskDemodulator::run(std::span<const std::int16_t> pcm, FskEvent& ev,
                       static_cast<std::uint64_t>(std::llround(begin))};
         idle_from_t_ = target;
         uart_ = Uart::hunt;
+        // The next start bit may already have begun between the stop-bit centre and this sample (a sender faster
+        // than ours, or noise moving the crossing): the hunt below would only see it from the next sample on, so
+        // take the crossing here, interpolated between the stop-bit centre and this sample.
+        if (mark && d <= 0.0f && e > kDropRatio * energy_) {
+          start_t_ = target + (tt - target) * static_cast<double>(v / (v - d));
+          char_energy_ = energy_;
+          bit_ = 0;
+          shift_ = 0;
+          uart_ = Uart::bits;
+        }
         have = true;
         return used;
       }
