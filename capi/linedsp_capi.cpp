@@ -74,6 +74,16 @@ namespace {
 
 thread_local char g_last_error[512] = "";
 
+// A C caller may pass any int as an enum: read its bytes as an int, through a reference so that the enum object
+// itself is never loaded (loading an out-of-range enum is UB; clang's -fsanitize=enum checks it).
+template <class E>
+int enum_int(const E& e) noexcept {
+  int v = 0;
+  static_assert(sizeof v == sizeof e);
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 linedsp_status fail(linedsp_status status, const char* message) noexcept {
   std::snprintf(g_last_error, sizeof g_last_error, "%s", message);
   return status;
@@ -191,7 +201,7 @@ const char* linedsp_version(void) noexcept { return "0.1.0"; }
 const char* linedsp_simd(void) noexcept { return linedsp::isa_name(linedsp::active_isa()); }
 
 const char* linedsp_status_name(linedsp_status status) noexcept {
-  switch (status) {
+  switch (enum_int(status)) {
     case LINEDSP_OK: return "ok";
     case LINEDSP_ERR_INVALID_ARGUMENT: return "invalid argument";
     case LINEDSP_ERR_NO_MEMORY: return "no memory";
@@ -205,14 +215,16 @@ const char* linedsp_status_name(linedsp_status status) noexcept {
 // ---- G.711 -----------------------------------------------------------------------------------------------
 size_t linedsp_g711_encode(linedsp_law law, const int16_t* pcm, uint8_t* codes, size_t n) noexcept {
   if ((pcm == nullptr || codes == nullptr) && n != 0) return 0;
-  if (law != LINEDSP_ULAW && law != LINEDSP_ALAW) return 0;
-  return linedsp::g711_encode(law == LINEDSP_ULAW ? linedsp::Law::ulaw : linedsp::Law::alaw, {pcm, n}, {codes, n});
+  const int law_value = enum_int(law);
+  if (law_value != LINEDSP_ULAW && law_value != LINEDSP_ALAW) return 0;
+  return linedsp::g711_encode(law_value == LINEDSP_ULAW ? linedsp::Law::ulaw : linedsp::Law::alaw, {pcm, n}, {codes, n});
 }
 
 size_t linedsp_g711_decode(linedsp_law law, const uint8_t* codes, int16_t* pcm, size_t n) noexcept {
   if ((pcm == nullptr || codes == nullptr) && n != 0) return 0;
-  if (law != LINEDSP_ULAW && law != LINEDSP_ALAW) return 0;
-  return linedsp::g711_decode(law == LINEDSP_ULAW ? linedsp::Law::ulaw : linedsp::Law::alaw, {codes, n}, {pcm, n});
+  const int law_value = enum_int(law);
+  if (law_value != LINEDSP_ULAW && law_value != LINEDSP_ALAW) return 0;
+  return linedsp::g711_decode(law_value == LINEDSP_ULAW ? linedsp::Law::ulaw : linedsp::Law::alaw, {codes, n}, {pcm, n});
 }
 
 // ---- DTMF detector ---------------------------------------------------------------------------------------
@@ -389,9 +401,7 @@ linedsp_status linedsp_modem_detector_reset(linedsp_modem_detector* det) noexcep
 linedsp_status linedsp_callerid_receiver_create(linedsp_fsk_modem modem, int sample_rate_hz, int require_seizure,
                                                 linedsp_callerid_receiver** out) noexcept {
   // A C caller may pass any int: read the enum's bytes as an int (loading an out-of-range enum is UB).
-  int modem_value = 0;
-  static_assert(sizeof modem_value == sizeof modem);
-  std::memcpy(&modem_value, &modem, sizeof modem_value);
+  const int modem_value = enum_int(modem);
   return guarded([&] {
     if (modem_value != LINEDSP_FSK_BELL202 && modem_value != LINEDSP_FSK_V23) {
       return fail(LINEDSP_ERR_INVALID_ARGUMENT, "modem: must be LINEDSP_FSK_BELL202 or LINEDSP_FSK_V23");
@@ -480,14 +490,6 @@ size_t linedsp_echo_canceller_memory_bytes(const linedsp_echo_canceller* ec) noe
 
 namespace {
 
-// A C caller may pass any int as an enum: read its bytes as an int (loading an out-of-range enum is UB).
-template <class E>
-int enum_int(E e) noexcept {
-  int v = 0;
-  static_assert(sizeof v == sizeof e);
-  std::memcpy(&v, &e, sizeof v);
-  return v;
-}
 
 // The line a port drives when the caller owns the line: controls go into a fixed queue the caller polls.
 class ControlQueueLine final : public linedsp::LineDevice {
@@ -657,8 +659,7 @@ linedsp_port_event to_c(const linedsp::PortEvent& e) noexcept {
   return c;
 }
 
-bool to_line_event(linedsp_line_event_kind kind, std::uint64_t sample, linedsp::LineEvent& e) noexcept {
-  const int k = enum_int(kind);
+bool to_line_event(int k, std::uint64_t sample, linedsp::LineEvent& e) noexcept {
   if (k < LINEDSP_LINE_HOOK_OFF || k > LINEDSP_LINE_ALARM) return false;
   e = linedsp::LineEvent{static_cast<linedsp::LineEventKind>(k), 0, sample};
   return true;
@@ -1129,7 +1130,7 @@ linedsp_status linedsp_fxs_port_line_event(linedsp_fxs_port* port, linedsp_line_
                                            uint64_t sample) noexcept {
   if (port == nullptr) return null_handle("port: NULL");
   linedsp::LineEvent e{};
-  if (!to_line_event(kind, sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
+  if (!to_line_event(enum_int(kind), sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
   port->port.on_line_event(e);
   return LINEDSP_OK;
 }
@@ -1213,7 +1214,7 @@ linedsp_status linedsp_fxo_port_line_event(linedsp_fxo_port* port, linedsp_line_
                                            uint64_t sample) noexcept {
   if (port == nullptr) return null_handle("port: NULL");
   linedsp::LineEvent e{};
-  if (!to_line_event(kind, sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
+  if (!to_line_event(enum_int(kind), sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
   port->port.on_line_event(e);
   return LINEDSP_OK;
 }

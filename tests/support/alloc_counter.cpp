@@ -4,7 +4,7 @@
 
 #include <cstdlib>
 
-#if !defined(__SANITIZE_ADDRESS__)
+#if !LINEDSP_TEST_ASAN
 extern "C" {
 void* __libc_malloc(std::size_t);
 void* __libc_memalign(std::size_t, std::size_t);
@@ -56,7 +56,7 @@ void mark_installed(bool counts_malloc) noexcept {
 
 void* raw_alloc(std::size_t size, std::size_t align) noexcept {
   if (size == 0) size = 1;
-#if defined(__SANITIZE_ADDRESS__)
+#if LINEDSP_TEST_ASAN
   if (align > alignof(std::max_align_t)) return std::aligned_alloc(align, (size + align - 1) / align * align);
   return std::malloc(size);
 #else
@@ -69,7 +69,7 @@ void* raw_alloc(std::size_t size, std::size_t align) noexcept {
 void raw_free(void* p) noexcept {
   if (p == nullptr) return;
   note_deallocation();
-#if defined(__SANITIZE_ADDRESS__)
+#if LINEDSP_TEST_ASAN
   std::free(p);
 #else
   __libc_free(p);

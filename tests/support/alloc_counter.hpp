@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <new>
+#include "support/sanitizer.hpp"
 
 namespace linedsp::test {
 
@@ -62,7 +63,7 @@ void raw_free(void* p) noexcept;
 
 }  // namespace linedsp::test
 
-#if defined(__SANITIZE_ADDRESS__)
+#if LINEDSP_TEST_ASAN
 #define LINEDSP_ALLOC_COUNTER_MALLOC_HOOKS_ 0
 #else
 #define LINEDSP_ALLOC_COUNTER_MALLOC_HOOKS_ 1

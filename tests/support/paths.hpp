@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include "support/sanitizer.hpp"
 
 namespace linedsp::test {
 
@@ -28,7 +29,7 @@ namespace linedsp::test {
 // True in sanitizer builds (ASan is ~3x slower): long sweeps and corpus runs may use a subset there,
 // saying so in their output.
 constexpr bool kSanitizerBuild =
-#if defined(__SANITIZE_ADDRESS__)
+#if LINEDSP_TEST_ASAN
     true;
 #else
     false;
