@@ -695,6 +695,39 @@ linedsp_status make_plan(linedsp_tone_plan** out, Handle&& load) {
   return LINEDSP_OK;
 }
 
+// The calls FXS and FXO ports share, one body for both handle types.
+template <class Handle>
+linedsp_status port_create(const linedsp_tone_plan* plan, linedsp_sim_line* line, Handle** out) noexcept {
+  if (out != nullptr) *out = nullptr;
+  return guarded([&] {
+    if (plan == nullptr) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "plan: NULL");
+    return make(out, *plan_of(plan), line);
+  });
+}
+
+template <class Handle>
+linedsp_status port_line_event(Handle* port, int kind, uint64_t sample) noexcept {
+  if (port == nullptr) return null_handle("port: NULL");
+  linedsp::LineEvent e{};
+  if (!to_line_event(kind, sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
+  port->port.on_line_event(e);
+  return LINEDSP_OK;
+}
+
+template <class Handle>
+int port_poll_control(Handle* port, linedsp_line_control* control) noexcept {
+  if (port == nullptr || control == nullptr) return 0;
+  return port->own.pop(*control) ? 1 : 0;
+}
+
+template <class Handle>
+linedsp_status port_reset(Handle* port) noexcept {
+  if (port == nullptr) return null_handle("port: NULL");
+  port->port.reset();
+  port->own.clear();
+  return LINEDSP_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -1117,22 +1150,14 @@ int linedsp_sim_line_poll_event(linedsp_sim_line* line, int exchange, linedsp_li
 // ---- Ports -----------------------------------------------------------------------------------------------
 linedsp_status linedsp_fxs_port_create(const linedsp_tone_plan* plan, linedsp_sim_line* line,
                                        linedsp_fxs_port** out) noexcept {
-  if (out != nullptr) *out = nullptr;
-  return guarded([&] {
-    if (plan == nullptr) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "plan: NULL");
-    return make(out, *plan_of(plan), line);
-  });
+  return port_create(plan, line, out);
 }
 
 void linedsp_fxs_port_destroy(linedsp_fxs_port* port) noexcept { delete port; }
 
 linedsp_status linedsp_fxs_port_line_event(linedsp_fxs_port* port, linedsp_line_event_kind kind,
                                            uint64_t sample) noexcept {
-  if (port == nullptr) return null_handle("port: NULL");
-  linedsp::LineEvent e{};
-  if (!to_line_event(enum_int(kind), sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
-  port->port.on_line_event(e);
-  return LINEDSP_OK;
+  return port_line_event(port, enum_int(kind), sample);
 }
 
 
@@ -1143,8 +1168,7 @@ linedsp_status linedsp_fxs_port_process(linedsp_fxs_port* port, const int16_t* r
 }
 
 int linedsp_fxs_port_poll_control(linedsp_fxs_port* port, linedsp_line_control* control) noexcept {
-  if (port == nullptr || control == nullptr) return 0;
-  return port->own.pop(*control) ? 1 : 0;
+  return port_poll_control(port, control);
 }
 
 linedsp_status linedsp_fxs_port_ring(linedsp_fxs_port* port, const linedsp_callerid_message* cid) noexcept {
@@ -1192,31 +1216,18 @@ const char* linedsp_fxs_port_state(const linedsp_fxs_port* port) noexcept {
   return "?";
 }
 
-linedsp_status linedsp_fxs_port_reset(linedsp_fxs_port* port) noexcept {
-  if (port == nullptr) return null_handle("port: NULL");
-  port->port.reset();
-  port->own.clear();
-  return LINEDSP_OK;
-}
+linedsp_status linedsp_fxs_port_reset(linedsp_fxs_port* port) noexcept { return port_reset(port); }
 
 linedsp_status linedsp_fxo_port_create(const linedsp_tone_plan* plan, linedsp_sim_line* line,
                                        linedsp_fxo_port** out) noexcept {
-  if (out != nullptr) *out = nullptr;
-  return guarded([&] {
-    if (plan == nullptr) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "plan: NULL");
-    return make(out, *plan_of(plan), line);
-  });
+  return port_create(plan, line, out);
 }
 
 void linedsp_fxo_port_destroy(linedsp_fxo_port* port) noexcept { delete port; }
 
 linedsp_status linedsp_fxo_port_line_event(linedsp_fxo_port* port, linedsp_line_event_kind kind,
                                            uint64_t sample) noexcept {
-  if (port == nullptr) return null_handle("port: NULL");
-  linedsp::LineEvent e{};
-  if (!to_line_event(enum_int(kind), sample, e)) return fail(LINEDSP_ERR_INVALID_ARGUMENT, "kind: not a linedsp_line_event_kind");
-  port->port.on_line_event(e);
-  return LINEDSP_OK;
+  return port_line_event(port, enum_int(kind), sample);
 }
 
 linedsp_status linedsp_fxo_port_process(linedsp_fxo_port* port, const int16_t* rx, int16_t* tx, const int16_t* voip_in,
@@ -1226,8 +1237,7 @@ linedsp_status linedsp_fxo_port_process(linedsp_fxo_port* port, const int16_t* r
 }
 
 int linedsp_fxo_port_poll_control(linedsp_fxo_port* port, linedsp_line_control* control) noexcept {
-  if (port == nullptr || control == nullptr) return 0;
-  return port->own.pop(*control) ? 1 : 0;
+  return port_poll_control(port, control);
 }
 
 linedsp_status linedsp_fxo_port_dial(linedsp_fxo_port* port, const char* number) noexcept {
@@ -1263,11 +1273,6 @@ const char* linedsp_fxo_port_state(const linedsp_fxo_port* port) noexcept {
   return "?";
 }
 
-linedsp_status linedsp_fxo_port_reset(linedsp_fxo_port* port) noexcept {
-  if (port == nullptr) return null_handle("port: NULL");
-  port->port.reset();
-  port->own.clear();
-  return LINEDSP_OK;
-}
+linedsp_status linedsp_fxo_port_reset(linedsp_fxo_port* port) noexcept { return port_reset(port); }
 
 }  // extern "C"
