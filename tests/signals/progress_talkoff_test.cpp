@@ -76,7 +76,10 @@ void run(const char* what, const std::vector<std::int16_t>& audio) {
     EXPECT_LE(hangup / hours, 1.0 + 1e-9) << what << " " << cc;
     EXPECT_LE(limited / hours, 6.0 + 1e-9) << what << " " << cc;
     std::printf("[ info ] %s, plan %s: call waiting %.1f/h (limit %.0f/h)\n", what, cc, waiting / hours, waiting_limit);
-    EXPECT_LE(waiting / hours, waiting_limit + 1e-9) << what << " " << cc << " call waiting";
+    // The call-waiting limits are rates over the whole corpus (the normal build); the sanitizer build's few minutes
+    // are too short a sample for a per-hour rate of a tone that is allowed to occur, so it is only reported there.
+    if (!test::kSanitizerBuild) EXPECT_LE(waiting / hours, waiting_limit + 1e-9) << what << " " << cc << " call waiting";
+    else std::printf("[ info ] sanitizer build: subset too short for the call-waiting rate limit; not asserted\n");
   }
 }
 
