@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "dsp/level.hpp"
+#include "ports/deadline_split.hpp"
 
 namespace linedsp {
 
@@ -283,19 +284,9 @@ std::uint64_t FxoPort::next_deadline() const noexcept {
 
 void FxoPort::run(std::span<const std::int16_t> rx, std::span<std::int16_t> tx, std::span<const std::int16_t> voip_in,
                   std::span<std::int16_t> voip_out) noexcept {
-  const std::size_t n = std::min({rx.size(), tx.size(), voip_out.size()});
-  std::size_t pos = 0;
-  for (;;) {
-    fire_timers();
-    if (pos >= n) break;
-    std::size_t len = n - pos;
-    const std::uint64_t d = next_deadline();
-    if (d - now_ < len) len = static_cast<std::size_t>(d - now_);
-    const std::span<const std::int16_t> vin =
-        pos < voip_in.size() ? voip_in.subspan(pos, std::min(len, voip_in.size() - pos)) : std::span<const std::int16_t>{};
-    segment(rx.subspan(pos, len), tx.subspan(pos, len), vin, voip_out.subspan(pos, len));
-    pos += len;
-  }
+  detail::run_to_deadlines(
+      rx, tx, voip_in, voip_out, [this] { fire_timers(); }, [this] { return next_deadline() - now_; },
+      [this](auto r, auto t, auto vi, auto vo) { segment(r, t, vi, vo); });
 }
 
 void FxoPort::segment(std::span<const std::int16_t> rx, std::span<std::int16_t> tx,

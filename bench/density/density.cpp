@@ -2,6 +2,8 @@
 // (bench/density/density.hpp says what each is; docs/benchmark.md how to read the numbers).
 #include "bench/density/density.hpp"
 
+#include "bench/density/peak.hpp"
+
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <immintrin.h>
@@ -143,42 +145,26 @@ struct Cursor {
 
 // ---- linedsp workloads ---------------------------------------------------------------------------------
 
-class G711EncodeBank final : public Workload {
+// One G.711 kernel (encode or decode) over N channels' planar 20 ms frames. G.711 keeps no state: a channel
+// costs its 20 ms buffers (linear in, law out or the reverse).
+template <class In, class Out>
+class G711Bank final : public Workload {
  public:
-  G711EncodeBank(Isa isa, std::size_t n)
-      : k_(g711_kernels(isa)), n_(n), pcm_(planar(line_signal().near, n)), out_(n * kFrameSamples) {}
+  using Kernel = void (*)(const In*, Out*, std::size_t) noexcept;
+  G711Bank(Kernel kernel, std::vector<In> in, std::size_t n)
+      : kernel_(kernel), n_(n), in_(std::move(in)), out_(n * kFrameSamples) {}
   void frame() noexcept override {
     const std::size_t p = cur_.next();
-    for (std::size_t c = 0; c < n_; ++c) k_.encode_ulaw(&pcm_[c * kSamples + p], &out_[c * kFrameSamples], kFrameSamples);
-    benchmark::DoNotOptimize(out_.data());
-  }
-  // G.711 keeps no state: the channel's 20 ms buffers (linear in, law out).
-  double bytes_per_channel() const override { return kFrameSamples * 3.0; }
-
- private:
-  const G711Kernels& k_;
-  std::size_t n_;
-  std::vector<std::int16_t> pcm_;
-  std::vector<std::uint8_t> out_;
-  Cursor cur_;
-};
-
-class G711DecodeBank final : public Workload {
- public:
-  G711DecodeBank(Isa isa, std::size_t n)
-      : k_(g711_kernels(isa)), n_(n), law_(law_copies(line_signal().rx_law, n)), out_(n * kFrameSamples) {}
-  void frame() noexcept override {
-    const std::size_t p = cur_.next();
-    for (std::size_t c = 0; c < n_; ++c) k_.decode_ulaw(&law_[c * kSamples + p], &out_[c * kFrameSamples], kFrameSamples);
+    for (std::size_t c = 0; c < n_; ++c) kernel_(&in_[c * kSamples + p], &out_[c * kFrameSamples], kFrameSamples);
     benchmark::DoNotOptimize(out_.data());
   }
   double bytes_per_channel() const override { return kFrameSamples * 3.0; }
 
  private:
-  const G711Kernels& k_;
+  Kernel kernel_;
   std::size_t n_;
-  std::vector<std::uint8_t> law_;
-  std::vector<std::int16_t> out_;
+  std::vector<In> in_;
+  std::vector<Out> out_;
   Cursor cur_;
 };
 
@@ -861,55 +847,6 @@ std::string check_gateway(Isa isa, std::size_t n) {
   return {};
 }
 
-// ---- the machine's arithmetic peak: independent FMA chains, nothing but the arithmetic ------------------
-
-volatile float g_one = 1.0f, g_zero = 0.0f;
-
-double peak_muladd_sse2(std::size_t passes) {
-  __m128 m[6], a[6];
-  const __m128 one = _mm_set1_ps(g_one), zero = _mm_set1_ps(g_zero);
-  for (int k = 0; k < 6; ++k) m[k] = a[k] = _mm_set1_ps(float(k + 1));
-  for (std::size_t i = 0; i < passes; ++i) {
-#pragma GCC unroll 6
-    for (int k = 0; k < 6; ++k) {
-      m[k] = _mm_mul_ps(m[k], one);
-      a[k] = _mm_add_ps(a[k], zero);
-    }
-  }
-  __m128 s = _mm_setzero_ps();
-  for (int k = 0; k < 6; ++k) s = _mm_add_ps(s, _mm_add_ps(m[k], a[k]));
-  benchmark::DoNotOptimize(s);
-  return 12.0 * 4 * double(passes);
-}
-
-__attribute__((target("avx2,fma"))) double peak_fma_avx2(std::size_t passes) {
-  __m256 v[10];
-  const __m256 one = _mm256_set1_ps(g_one), zero = _mm256_set1_ps(g_zero);
-  for (int k = 0; k < 10; ++k) v[k] = _mm256_set1_ps(float(k + 1));
-  for (std::size_t i = 0; i < passes; ++i) {
-#pragma GCC unroll 10
-    for (int k = 0; k < 10; ++k) v[k] = _mm256_fmadd_ps(v[k], one, zero);
-  }
-  __m256 s = _mm256_setzero_ps();
-  for (int k = 0; k < 10; ++k) s = _mm256_add_ps(s, v[k]);
-  benchmark::DoNotOptimize(s);
-  return 10.0 * 8 * 2 * double(passes);
-}
-
-__attribute__((target("avx512f"))) double peak_fma_avx512(std::size_t passes) {
-  __m512 v[10];
-  const __m512 one = _mm512_set1_ps(g_one), zero = _mm512_set1_ps(g_zero);
-  for (int k = 0; k < 10; ++k) v[k] = _mm512_set1_ps(float(k + 1));
-  for (std::size_t i = 0; i < passes; ++i) {
-#pragma GCC unroll 10
-    for (int k = 0; k < 10; ++k) v[k] = _mm512_fmadd_ps(v[k], one, zero);
-  }
-  __m512 s = _mm512_setzero_ps();
-  for (int k = 0; k < 10; ++k) s = _mm512_add_ps(s, v[k]);
-  benchmark::DoNotOptimize(s);
-  return 10.0 * 16 * 2 * double(passes);
-}
-
 // ---- running ---------------------------------------------------------------------------------------------
 
 // Pins the calling thread to usable_cpus()[index % n] while alive (only when `pin`), then restores its mask.
@@ -1151,11 +1088,17 @@ const std::vector<RowSpec>& row_specs() {
       v.push_back({std::move(comp), std::move(impl), [make](Isa, std::size_t n) { return make(n); }, {}});
     };
     (void)peer;
-    ours("g711-encode", [](Isa i, std::size_t n) { return std::make_unique<G711EncodeBank>(i, n); }, check_g711_encode);
+    ours("g711-encode", [](Isa i, std::size_t n) {
+          return std::make_unique<G711Bank<std::int16_t, std::uint8_t>>(g711_kernels(i).encode_ulaw,
+                                                                         planar(line_signal().near, n), n);
+        }, check_g711_encode);
 #if defined(LINEDSP_HAVE_SPANDSP)
     peer("g711-encode", "spandsp", [](std::size_t n) { return std::make_unique<SpanG711Encode>(n); });
 #endif
-    ours("g711-decode", [](Isa i, std::size_t n) { return std::make_unique<G711DecodeBank>(i, n); }, check_g711_decode);
+    ours("g711-decode", [](Isa i, std::size_t n) {
+          return std::make_unique<G711Bank<std::uint8_t, std::int16_t>>(g711_kernels(i).decode_ulaw,
+                                                                         law_copies(line_signal().rx_law, n), n);
+        }, check_g711_decode);
 #if defined(LINEDSP_HAVE_SPANDSP)
     peer("g711-decode", "spandsp", [](std::size_t n) { return std::make_unique<SpanG711Decode>(n); });
 #endif
@@ -1235,12 +1178,8 @@ double limit_bytes_per_channel(std::string_view c) {
 }
 
 double peak_flops_kernel(std::size_t passes) {
-  static const Isa best = best_isa(CpuFeatures::detect());
-  switch (best) {
-    case Isa::avx512: return peak_fma_avx512(passes);
-    case Isa::avx2: return peak_fma_avx2(passes);
-    default: return peak_muladd_sse2(passes);  // no FMA below AVX2 here: a multiply and an add are the peak
-  }
+  static const PeakFn fn = peak_fma_fn(best_isa(CpuFeatures::detect()));
+  return fn(passes) * double(passes);
 }
 
 std::vector<int> usable_cpus() {
