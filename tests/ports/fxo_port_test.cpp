@@ -463,14 +463,7 @@ TEST(FxoPort, ConfigErrorsNameTheField) {
   const TonePlan plan = plan_of("us");
   FakeLine line;
   auto expect = [&](const char* field, auto tweak) {
-    FxoPortConfig c = FxoPortConfig::for_country(plan);
-    tweak(c);
-    try {
-      FxoPort p(plan, line, c);
-      ADD_FAILURE() << "accepted: " << field;
-    } catch (const std::invalid_argument& e) {
-      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
-    }
+    expect_config_rejected<FxoPort, FxoPortConfig>(plan, line, field, tweak);
   };
   expect("answer_after_rings", [](FxoPortConfig& c) { c.answer_after_rings = -1; });
   expect("dial_tone_timeout_ms", [](FxoPortConfig& c) { c.dial_tone_timeout_ms = 0; });

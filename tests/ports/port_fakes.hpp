@@ -12,6 +12,7 @@
 #include <functional>
 #include <numbers>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -210,5 +211,19 @@ inline std::string mdmf_param(const std::vector<std::uint8_t>& m, std::uint8_t t
   return "";
 }
 #endif
+
+// Expects constructing Port with `plan`, `line` and the country's config changed by `tweak` to throw
+// std::invalid_argument whose message names `field` (the constructor is the only place a port throws).
+template <class Port, class Config, class Tweak>
+void expect_config_rejected(const TonePlan& plan, LineDevice& line, const char* field, Tweak tweak) {
+  Config c = Config::for_country(plan);
+  tweak(c);
+  try {
+    Port p(plan, line, c);
+    ADD_FAILURE() << "accepted: " << field;
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+  }
+}
 
 }  // namespace linedsp::test
