@@ -198,6 +198,20 @@ void BM_EchoQuality_linedsp(benchmark::State& state) {
   set_quality(state, q);
 }
 
+// A peer after convergence, as BM_EchoCancellerConverged: one untimed pass of `run` (the whole case through the
+// peer's canceller), then timed passes with no reset; ERLE of the last pass.
+template <class Run>
+void converged_peer(benchmark::State& state, const Case& c, Run run) {
+  std::vector<std::int16_t> out = run();
+  for (auto _ : state) {
+    out = run();
+    benchmark::DoNotOptimize(out.data());
+  }
+  const double audio_s = double(state.iterations()) * double(c.far.size()) / kRate;
+  state.counters["channels_per_core"] = benchmark::Counter(audio_s, benchmark::Counter::kIsRate);
+  state.counters["erle_db"] = quality(c, out).erle_db;
+}
+
 #if defined(LINEDSP_HAVE_SPANDSP)
 // Sends stdout and stderr to /dev/null while alive (spandsp's echo canceller prints per sample).
 class Silence {
@@ -234,18 +248,10 @@ std::vector<std::int16_t> run_spandsp(echo_can_state_t* ec, const Case& c) {
 
 // spandsp after convergence: as BM_EchoCancellerConverged (one untimed pass, then no flush).
 void BM_EchoCancellerConverged_spandsp(benchmark::State& state) {
-  const int taps = static_cast<int>(state.range(0)) * kRate / 1000;
   const Case& c = bench_case(4);
-  echo_can_state_t* ec = echo_can_init(taps, ECHO_CAN_USE_ADAPTION);
-  std::vector<std::int16_t> out = run_spandsp(ec, c);
-  for (auto _ : state) {
-    out = run_spandsp(ec, c);
-    benchmark::DoNotOptimize(out.data());
-  }
+  echo_can_state_t* ec = echo_can_init(static_cast<int>(state.range(0)) * kRate / 1000, ECHO_CAN_USE_ADAPTION);
+  converged_peer(state, c, [&] { return run_spandsp(ec, c); });
   echo_can_free(ec);
-  const double audio_s = double(state.iterations()) * double(c.far.size()) / kRate;
-  state.counters["channels_per_core"] = benchmark::Counter(audio_s, benchmark::Counter::kIsRate);
-  state.counters["erle_db"] = quality(c, out).erle_db;
 }
 
 void BM_EchoCanceller_spandsp(benchmark::State& state) {
@@ -298,18 +304,10 @@ SpeexEchoState* make_speex(int taps) {
 
 // speexdsp after convergence: as BM_EchoCancellerConverged (one untimed pass, then no reset).
 void BM_EchoCancellerConverged_speexdsp(benchmark::State& state) {
-  const int taps = static_cast<int>(state.range(0)) * kRate / 1000;
   const Case& c = bench_case(4);
-  SpeexEchoState* st = make_speex(taps);
-  std::vector<std::int16_t> out = run_speex(st, c);
-  for (auto _ : state) {
-    out = run_speex(st, c);
-    benchmark::DoNotOptimize(out.data());
-  }
+  SpeexEchoState* st = make_speex(static_cast<int>(state.range(0)) * kRate / 1000);
+  converged_peer(state, c, [&] { return run_speex(st, c); });
   speex_echo_state_destroy(st);
-  const double audio_s = double(state.iterations()) * double(c.far.size()) / kRate;
-  state.counters["channels_per_core"] = benchmark::Counter(audio_s, benchmark::Counter::kIsRate);
-  state.counters["erle_db"] = quality(c, out).erle_db;
 }
 
 void BM_EchoCanceller_speexdsp(benchmark::State& state) {
