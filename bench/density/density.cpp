@@ -347,50 +347,30 @@ class GatewayWorkload final : public Workload {
 // ---- peers ---------------------------------------------------------------------------------------------
 
 #if defined(LINEDSP_HAVE_SPANDSP)
-class SpanG711Encode final : public Workload {
+// spandsp's g711_encode or g711_decode, one g711_state_t per channel, over the same planar frames as G711Bank.
+template <class In, class Out>
+class SpanG711 final : public Workload {
  public:
-  explicit SpanG711Encode(std::size_t n) : n_(n), pcm_(planar(line_signal().near, n)), out_(n * kFrameSamples) {
+  using Codec = int (*)(g711_state_t*, Out*, const In*, int);
+  SpanG711(Codec codec, std::vector<In> in, std::size_t n)
+      : codec_(codec), n_(n), in_(std::move(in)), out_(n * kFrameSamples) {
     for (std::size_t c = 0; c < n; ++c) g_.push_back(g711_init(nullptr, G711_ULAW));
   }
-  ~SpanG711Encode() override {
+  ~SpanG711() override {
     for (auto* g : g_) g711_free(g);
   }
   void frame() noexcept override {
     const std::size_t p = cur_.next();
-    for (std::size_t c = 0; c < n_; ++c)
-      g711_encode(g_[c], &out_[c * kFrameSamples], &pcm_[c * kSamples + p], int(kFrameSamples));
+    for (std::size_t c = 0; c < n_; ++c) codec_(g_[c], &out_[c * kFrameSamples], &in_[c * kSamples + p], int(kFrameSamples));
     benchmark::DoNotOptimize(out_.data());
   }
   double bytes_per_channel() const override { return double(malloc_usable_size(g_[0])) + kFrameSamples * 3.0; }
 
  private:
+  Codec codec_;
   std::size_t n_;
-  std::vector<std::int16_t> pcm_;
-  std::vector<std::uint8_t> out_;
-  std::vector<g711_state_t*> g_;
-  Cursor cur_;
-};
-
-class SpanG711Decode final : public Workload {
- public:
-  explicit SpanG711Decode(std::size_t n) : n_(n), law_(law_copies(line_signal().rx_law, n)), out_(n * kFrameSamples) {
-    for (std::size_t c = 0; c < n; ++c) g_.push_back(g711_init(nullptr, G711_ULAW));
-  }
-  ~SpanG711Decode() override {
-    for (auto* g : g_) g711_free(g);
-  }
-  void frame() noexcept override {
-    const std::size_t p = cur_.next();
-    for (std::size_t c = 0; c < n_; ++c)
-      g711_decode(g_[c], &out_[c * kFrameSamples], &law_[c * kSamples + p], int(kFrameSamples));
-    benchmark::DoNotOptimize(out_.data());
-  }
-  double bytes_per_channel() const override { return double(malloc_usable_size(g_[0])) + kFrameSamples * 3.0; }
-
- private:
-  std::size_t n_;
-  std::vector<std::uint8_t> law_;
-  std::vector<std::int16_t> out_;
+  std::vector<In> in_;
+  std::vector<Out> out_;
   std::vector<g711_state_t*> g_;
   Cursor cur_;
 };
@@ -1093,14 +1073,18 @@ const std::vector<RowSpec>& row_specs() {
                                                                          planar(line_signal().near, n), n);
         }, check_g711_encode);
 #if defined(LINEDSP_HAVE_SPANDSP)
-    peer("g711-encode", "spandsp", [](std::size_t n) { return std::make_unique<SpanG711Encode>(n); });
+    peer("g711-encode", "spandsp", [](std::size_t n) {
+      return std::make_unique<SpanG711<std::int16_t, std::uint8_t>>(::g711_encode, planar(line_signal().near, n), n);
+    });
 #endif
     ours("g711-decode", [](Isa i, std::size_t n) {
           return std::make_unique<G711Bank<std::uint8_t, std::int16_t>>(g711_kernels(i).decode_ulaw,
                                                                          law_copies(line_signal().rx_law, n), n);
         }, check_g711_decode);
 #if defined(LINEDSP_HAVE_SPANDSP)
-    peer("g711-decode", "spandsp", [](std::size_t n) { return std::make_unique<SpanG711Decode>(n); });
+    peer("g711-decode", "spandsp", [](std::size_t n) {
+      return std::make_unique<SpanG711<std::uint8_t, std::int16_t>>(::g711_decode, law_copies(line_signal().rx_law, n), n);
+    });
 #endif
     ours("goertzel-bank", [](Isa i, std::size_t n) { return std::make_unique<GoertzelWorkload>(i, n); }, check_goertzel);
 #if defined(LINEDSP_HAVE_SPANDSP)
