@@ -211,11 +211,15 @@ std::size_t DtmfDetectorBank::bytes_per_channel() const noexcept {
 
 namespace detail {
 const DtmfKernels& dtmf_kernels(Isa isa) noexcept {
-  static constexpr DtmfKernels kTable[4] = {{dtmf_feed_scalar, dtmf_judge_scalar, Isa::scalar},
-                                            {dtmf_feed_sse2, dtmf_judge_sse2, Isa::sse2},
-                                            {dtmf_feed_avx2, dtmf_judge_avx2, Isa::avx2},
-                                            {dtmf_feed_avx512, dtmf_judge_avx512, Isa::avx512}};
+  static constexpr DtmfKernels kTable[4] = {{dtmf_feed_scalar, dtmf_judge_scalar, Isa::scalar, false},
+                                            {dtmf_feed_sse2, dtmf_judge_sse2, Isa::sse2, false},
+                                            {dtmf_feed_avx2, dtmf_judge_avx2, Isa::avx2, true},
+                                            {dtmf_feed_avx512, dtmf_judge_avx512, Isa::avx512, true}};
   return kTable[isa_supported(isa) ? static_cast<int>(isa) : 0];
+}
+const DtmfKernels& dtmf_reference_kernels(bool fused) noexcept {
+  static constexpr DtmfKernels kFused{dtmf_feed_scalar_fused, dtmf_judge_scalar, Isa::scalar, true};
+  return fused ? kFused : dtmf_kernels(Isa::scalar);
 }
 }  // namespace detail
 

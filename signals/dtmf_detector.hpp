@@ -27,8 +27,9 @@
 // channels at once (a zmm per filter, or two ymm) with all state in registers, and one branch-free pass
 // judges 16 windows at once. DtmfDetector runs the same kernels on one channel (the eight filters side by
 // side in one ymm), so both produce exactly the same events per channel (tests/signals/dtmf_bank_test).
-// The Goertzel step is s0 = fma(c, s1, x - s2), a fused multiply-add in every ISA (std::fma in the scalar
-// reference and SSE2, which have no FMA instruction and so are the slow paths).
+// The Goertzel step is s0 = c * s1 + (x - s2), a fused multiply-add where the ISA has one (AVX2, AVX-512) and
+// separately rounded in the scalar and SSE2 tables (signals/kernels/dtmf_kernels.hpp: two flavours, the same
+// digits).
 #pragma once
 
 #include <algorithm>

@@ -79,7 +79,7 @@ void dtmf_feed_avx2(const std::int16_t* x, std::size_t frames, std::size_t chann
         feed_quarter<4, false>(xg + off, frames, channels, t.coeff, base, off, false);
       }
     } else {
-      for (std::size_t l = 0; l < L; ++l) dtmf_feed_lane(xg + l, frames, channels, t.coeff, base, L, l);
+      for (std::size_t l = 0; l < L; ++l) dtmf_feed_lane<true>(xg + l, frames, channels, t.coeff, base, L, l);
     }
   }
 }

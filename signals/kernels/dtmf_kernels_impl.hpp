@@ -3,8 +3,10 @@
 // namespace so each translation unit keeps its own copy (no ODR mixing of ISA builds).
 //
 // dtmf_feed_lane and dtmf_judge_lane are the specification: one channel (lane l of a group of L), the
-// operations in the order written. The vector paths below do exactly these operations per lane (FMA where the
-// lane code says std::fma, nowhere else: every including file says fp-contract=off), so they give the same bits.
+// operations in the order written. The vector paths do exactly these operations per lane (a fused multiply-add
+// where the lane code says dtmf_madd<true>, nowhere else: every including file says fp-contract=off), so they give
+// the same bits as the lane code of their flavour (dtmf_kernels.hpp: fused for AVX2/AVX-512, unfused for scalar
+// and SSE2).
 #pragma once
 
 #include <cmath>
@@ -24,7 +26,17 @@ inline std::size_t dtmf_group_lanes(std::size_t channels, std::size_t g) noexcep
   return left < kDtmfGroup ? left : kDtmfGroup;
 }
 
+// a * b + c: one rounding (fused, hardware FMA in the AVX2/AVX-512 files) or two (unfused, any CPU).
+template <bool Fused>
+inline float dtmf_madd(float a, float b, float c) noexcept {
+  if constexpr (Fused)
+    return std::fma(a, b, c);
+  else
+    return a * b + c;
+}
+
 // x: the lane's first sample (stride `channels`); base: the group's state (L lanes).
+template <bool Fused>
 inline void dtmf_feed_lane(const std::int16_t* x, std::size_t frames, std::size_t channels, const float* coeff,
                            float* base, std::size_t L, std::size_t l) noexcept {
   float s1[8], s2[8];
@@ -36,13 +48,13 @@ inline void dtmf_feed_lane(const std::int16_t* x, std::size_t frames, std::size_
   float e = base[kDtmfRowEnergy * L + l], sum = base[kDtmfRowSum * L + l];
   for (std::size_t i = 0; i < frames; ++i) {
     const float v = static_cast<float>(x[i * channels]);
-    e = std::fma(v, v, e);
+    e = dtmf_madd<Fused>(v, v, e);
     sum += v;  // integers below 2^24: exact
     #pragma GCC unroll 8
     for (std::size_t f = 0; f < 8; ++f) {
       const float t = v - s2[f];
       s2[f] = s1[f];
-      s1[f] = std::fma(coeff[f], s1[f], t);
+      s1[f] = dtmf_madd<Fused>(coeff[f], s1[f], t);
     }
   }
   #pragma GCC unroll 8
@@ -124,12 +136,14 @@ inline std::uint8_t dtmf_judge_lane(float* base, std::size_t L, std::size_t l, c
   return dtmf_classify_lane(p, ok_bits, window_energy, t, th);
 }
 
+template <bool Fused>
 inline void dtmf_feed_lanes(const std::int16_t* x, std::size_t frames, std::size_t channels, const DtmfTables& t,
                             float* state) noexcept {
   for (std::size_t g = 0; g * kDtmfGroup < channels; ++g) {
     const std::size_t L = dtmf_group_lanes(channels, g);
     float* base = state + g * kDtmfGroup * kDtmfLaneFloats;
-    for (std::size_t l = 0; l < L; ++l) dtmf_feed_lane(x + g * kDtmfGroup + l, frames, channels, t.coeff, base, L, l);
+    for (std::size_t l = 0; l < L; ++l)
+      dtmf_feed_lane<Fused>(x + g * kDtmfGroup + l, frames, channels, t.coeff, base, L, l);
   }
 }
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <cstdlib>
@@ -129,8 +130,8 @@ TEST(DtmfDetectorBank, SameEventsAsSeparateDetectorsEveryIsaAndBlockSize) {
   }
 }
 
-// STYLE.md section 6: every ISA variant of the kernels equals the scalar one (the lane code, the specification)
-// bit for bit. feed: seeded random samples and state, channel counts that leave partial groups (1, 5, 16, 23, 40),
+// STYLE.md section 6: every ISA variant of the kernels equals the scalar lane code of its flavour (the
+// specification; unfused for SSE2, fused for AVX2 and AVX-512: signals/kernels/dtmf_kernels.hpp) bit for bit. feed: seeded random samples and state, channel counts that leave partial groups (1, 5, 16, 23, 40),
 // 1..17 frames, the input and the state misaligned by one element. judge: realistic states (digits with
 // random deviation, level, twist, noise fed through the scalar feed), so that many windows sit near the
 // thresholds and the codes are a mix of digits and nothing; the codes and the whole state after each
@@ -139,13 +140,14 @@ TEST(DtmfKernels, EveryIsaMatchesScalarBitForBit) {
   std::mt19937 rng(5);
   std::uniform_int_distribution<int> pcm(-32768, 32767), small(-3000, 3000);
   std::uniform_real_distribution<float> st(-3e5f, 3e5f);
-  const detail::DtmfKernels& ref = detail::dtmf_kernels(Isa::scalar);
   int checked = 0;
   long digit_codes = 0, judged = 0;
   for (Isa isa : available_isas()) {
     if (isa == Isa::scalar) continue;
     const detail::DtmfKernels& v = detail::dtmf_kernels(isa);
     ASSERT_EQ(v.isa, isa);
+    EXPECT_EQ(v.fused, isa == Isa::avx2 || isa == Isa::avx512) << isa_name(isa);
+    const detail::DtmfKernels& ref = detail::dtmf_reference_kernels(v.fused);
     for (int rate : {8000, 16000}) {
       const detail::DtmfTables& t = detail::dtmf_tables(rate);
       DtmfDetectorConfig cfg;
@@ -196,10 +198,66 @@ TEST(DtmfKernels, EveryIsaMatchesScalarBitForBit) {
     }
   }
   if (checked == 0) GTEST_SKIP() << "this CPU runs no SIMD variant";
-  std::printf("dtmf kernels: %d cases bit-identical to scalar on every SIMD ISA of this CPU; %ld of %ld windows "
+  std::printf("dtmf kernels: %d cases bit-identical to the scalar lane code of their flavour on every SIMD ISA of "
+              "this CPU; %ld of %ld windows "
               "judged held a digit\n", checked, digit_codes, judged);
   EXPECT_GT(digit_codes, judged / 20) << "the judge comparison needs windows that hold digits";
   EXPECT_LT(digit_codes, judged / 2) << "and windows that do not";
+}
+
+// The two flavours of the lane code (fused multiply-add for AVX2/AVX-512, separately rounded for scalar and
+// SSE2) differ by rounding only: on realistic states (the digits with random deviation, level, twist and noise
+// above, many windows near a threshold) they judge the same digit in every window, at 8 and 16 kHz, and their
+// filter values agree to 1e-4 of the window's largest. Plain scalar code: runs on every CPU.
+TEST(DtmfKernels, FusedAndUnfusedFlavoursJudgeTheSameDigits) {
+  const detail::DtmfKernels& fu = detail::dtmf_reference_kernels(true);
+  const detail::DtmfKernels& un = detail::dtmf_reference_kernels(false);
+  ASSERT_TRUE(fu.fused);
+  ASSERT_FALSE(un.fused);
+  long windows = 0, digits = 0, differ = 0, bits_differ = 0;
+  double worst = 0;
+  for (int rate : {8000, 16000}) {
+    const detail::DtmfTables& t = detail::dtmf_tables(rate);
+    DtmfDetectorConfig cfg;
+    cfg.sample_rate_hz = rate;
+    const detail::DtmfThresholds th = detail::dtmf_thresholds(cfg);
+    const std::size_t channels = 16;
+    const std::size_t half = static_cast<std::size_t>(t.half);
+    const std::size_t samples = (test::kSanitizerBuild ? 8000 : 40000) * static_cast<std::size_t>(rate / 8000) / half * half;
+    std::vector<std::int16_t> inter(samples * channels);
+    for (std::size_t c = 0; c < channels; ++c) {
+      const auto one = channel_signal(static_cast<unsigned>(313 * c + rate), samples);
+      for (std::size_t f = 0; f < samples; ++f) inter[f * channels + c] = one[f];
+    }
+    const std::size_t floats = channels * detail::kDtmfLaneFloats;
+    std::vector<float> a(floats, 0.0f), b(floats, 0.0f);
+    std::vector<std::uint8_t> ca(channels), cb(channels);
+    for (std::size_t h = 0; h < samples / half; ++h) {
+      fu.feed(inter.data() + h * half * channels, half, channels, t, a.data());
+      un.feed(inter.data() + h * half * channels, half, channels, t, b.data());
+      // the filter state just before the judge: the values both flavours judge
+      float peak = 1.0f, dev = 0.0f;
+      for (std::size_t i = 0; i < 16 * channels; ++i) {
+        peak = std::max(peak, std::abs(a[i]));
+        dev = std::max(dev, std::abs(a[i] - b[i]));
+      }
+      worst = std::max(worst, double(dev) / peak);
+      bits_differ += std::memcmp(a.data(), b.data(), 16 * channels * sizeof(float)) != 0;
+      fu.judge(a.data(), channels, t, th, ca.data());
+      un.judge(b.data(), channels, t, th, cb.data());
+      for (std::size_t c = 0; c < channels; ++c) {
+        differ += ca[c] != cb[c];
+        digits += ca[c] != 0;
+        ++windows;
+      }
+    }
+  }
+  std::printf("dtmf flavours: %ld windows (%ld with a digit): %ld judged differently; filter values differ in %ld "
+              "half-blocks, by at most %.2g of the largest\n", windows, digits, differ, bits_differ, worst);
+  EXPECT_GT(bits_differ, 0) << "the flavours must round differently for this comparison to mean anything";
+  EXPECT_GT(digits, windows / 20) << "windows that hold digits";
+  EXPECT_EQ(differ, 0);
+  EXPECT_LT(worst, 1e-4);
 }
 
 TEST(DtmfDetectorBank, ConfigErrorsNameTheField) {
