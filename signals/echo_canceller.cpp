@@ -70,9 +70,18 @@ EchoCanceller::EchoCanceller(const EchoCancellerConfig& cfg, Isa isa)
   geigel_ratio_ = std::pow(10.0f, -cfg.geigel_erl_db / 20.0f);
   far_active_power_ = static_cast<float>(dbm0_to_power(cfg.far_active_dbm0));
   delta_ = static_cast<float>(dbm0_to_power(cfg.regularisation_dbm0));
-  alpha_short_ = 1.0f / (0.008f * fs);
-  alpha_long_ = 1.0f / (0.25f * fs);
-  hold_decay_ = std::pow(10.0f, -2.0f / static_cast<float>(taps_));
+  pass_margin_ = 0.001f * far_active_power_;
+  // The control runs once per kControl samples: each one-pole average takes kControl samples' mean square
+  // with the coefficient of kControl per-sample steps, 1 - (1 - a)^kControl.
+  const float per_block = static_cast<float>(kControl);
+  const float a_short = 1.0f / (0.008f * fs), a_long = 1.0f / (0.25f * fs);
+  alpha_sample_ = a_short;
+  alpha_short_ = 1.0f - std::pow(1.0f - a_short, per_block);
+  alpha_long_ = 1.0f - std::pow(1.0f - a_long, per_block);
+  bg_rise_ = std::pow(1.0f + 0.25f * a_long * 0.12f, per_block);
+  hold_decay_ = std::pow(10.0f, -2.0f * per_block / static_cast<float>(taps_));
+  gain_blocks_ = static_cast<std::uint64_t>(std::max<std::size_t>(
+      1, (static_cast<std::size_t>(cfg.gain_update_samples) + kControl / 2) / kControl));
   dt_hangover_ = static_cast<int>(cfg.double_talk_hangover_ms * cfg.sample_rate_hz / 1000);
   nlp_hangover_ = static_cast<int>(taps_) + cfg.sample_rate_hz / 50;  // the tail plus 20 ms
   window_floor_ = std::pow(10.0f, cfg.window_floor_db / 10.0f);
@@ -88,7 +97,7 @@ void EchoCanceller::reset() noexcept {
   lo_ = 0;
   hi_ = taps_;
   k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
-  gain_countdown_ = poor_run_ = 0;
+  poor_run_ = 0;
   last_reopen_ = 0;
   narrowings_ = reopenings_ = 0;
   pos_ = hist_slack_;
@@ -106,7 +115,10 @@ void EchoCanceller::reset() noexcept {
   copies_ = rollbacks_ = 0;
   block_dt_ = false;
   rng_ = 0x12345678u;
-  nlp_active_ = false;
+  sx_ = sd_ = se_ = sy_ = seb_ = 0.0f;
+  adapt_ = nlp_dec_ = geigel_seen_ = bg_skipped_ = false;
+  mu_ = cfg_.step_size;
+  cn_amp_ = 0.0f;
   frozen_ = bypass_ = false;
   nlp_on_ = cfg_.nlp_enabled;
 }
@@ -168,110 +180,166 @@ void EchoCanceller::reopen_window() noexcept {
   ++reopenings_;
 }
 
-float EchoCanceller::step(float x_raw, float d_raw) noexcept {
-  // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
-  // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
-  // filtering only the near end would append the blocker's long tail to it.
-  float d = d_raw, x = x_raw;
-  if (cfg_.near_highpass) {
-    d = d_raw - hp_x1_ + 0.995f * hp_y1_;
-    hp_x1_ = d_raw;
-    hp_y1_ = d;
-    x = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
-    hp_fx1_ = x_raw;
-    hp_fy1_ = x;
-  }
+// The per-sample path (run()) does only what must be per sample: DC blockers, the far history, the filters,
+// the errors, the background's step (stopped at once by a Geigel hit), the output and sums of squares. The
+// control that decides what the next samples do (powers, double talk, variable step, the filters' comparison,
+// the active window, the background level, the NLP and never-amplify decisions) runs once per kControl
+// samples, aligned to the sample count (so results do not depend on the caller's block sizes), from the
+// block's sums; its decisions take effect from the next sample (a 1 ms lag at 8 kHz, far below the 8 ms power
+// averages and the 40 ms double-talk hangover it feeds). Measured (bench/echo_bench.cpp, docs/echo-density.md):
+// the per-sample control was ~40 % of the time once the active window narrowed.
+//
+// While adaptation is off (double talk, far end quiet, frozen, bypassed) and no update is pending the
+// background filter is not run at all: it is not changing, so its error equals the one it had; the block
+// counts as double talk for the comparison, and its error is taken as the foreground's (no false rollback).
+void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::int16_t* out, std::size_t stride,
+                        std::size_t n) noexcept {
+  const bool allow = !frozen_ && !bypass_;
+  const bool hp = cfg_.near_highpass;
+  const bool proportionate = cfg_.proportionate_alpha > -1.0f;
+  for (std::size_t i = 0; i < n; ++i) {
+    const float x_raw = static_cast<float>(far[i * stride]), d_raw = static_cast<float>(near[i * stride]);
+    // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
+    // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
+    // filtering only the near end would append the blocker's long tail to it.
+    float d = d_raw, x = x_raw;
+    if (hp) {
+      d = d_raw - hp_x1_ + 0.995f * hp_y1_;
+      hp_x1_ = d_raw;
+      hp_y1_ = d;
+      x = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
+      hp_fx1_ = x_raw;
+      hp_fy1_ = x;
+    }
+    // Far-end history, newest first: xn = x(t-k), xo = x(t-1-k).
+    if (pos_ == 0) {
+      std::copy(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(taps_ + 1),
+                hist_.begin() + static_cast<std::ptrdiff_t>(hist_slack_));
+      pos_ = hist_slack_;
+    }
+    hist_[--pos_] = x;
+    const float* xn = hist_.data() + pos_;
+    const std::size_t nw = hi_ - lo_;
 
-  // Far-end history, newest first: xn = x(t-k), xo = x(t-1-k).
-  if (pos_ == 0) {
-    std::copy(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(taps_ + 1),
-              hist_.begin() + static_cast<std::ptrdiff_t>(hist_slack_));
-    pos_ = hist_slack_;
-  }
-  hist_[--pos_] = x;
-  const float* xn = hist_.data() + pos_;
+    // Background filter: pending update (sample t-1) fused with its output for sample t. Foreground filter:
+    // output only; it is what the caller hears.
+    float y, yb;
+    const bool run_background = (adapt_ && allow) || a_ != 0.0f;
+    if (run_background) {
+      yb = k_->adapt_filter_pair(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_, nw,
+                                 &p_, &y);
+    } else {
+      y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
+      yb = y;
+      bg_skipped_ = true;
+    }
+    const float e = d - y;
+    const float eb = d - yb;
 
-  // Background filter: pending update (sample t-1) fused with its output for sample t. Foreground filter:
-  // output only; it is what the caller hears.
-  const bool gain_tick = gain_countdown_ == 0;
-  gain_countdown_ = gain_tick ? cfg_.gain_update_samples - 1 : gain_countdown_ - 1;
-  const std::size_t nw = hi_ - lo_;
-  if (a_ != 0.0f && cfg_.proportionate_alpha > -1.0f && gain_tick)
-    k_->gains(w_.data() + lo_, g_.data() + lo_, nw, cfg_.proportionate_alpha);
-  // While the far end is quiet and no update is pending the background is neither adapted nor compared,
-  // so only the foreground runs (speech has long pauses: this is most of the density win).
-  // Variable step: full mu while the background's error is well above the near-end noise floor, less as it
-  // approaches it (lower misadjustment in noise, G.168 test 2C). From the error power up to the previous
-  // sample, so its division runs beside the filters instead of after them (the per-sample dependency chain
-  // filter -> error -> step -> next update is what bounds the speed once the window is narrow).
-  const float mu = cfg_.step_size * std::max(0.2f, 1.0f - 2.0f * background_ / (pbe_ + 1.0f));
-  float y = 0.0f, yb = 0.0f;
-  const bool run_background = a_ != 0.0f || px_ > far_active_power_;
-  if (run_background) {
-    yb = k_->adapt_filter_pair(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_, nw,
-                               &p_, &y);
-  } else {
-    y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
+    // Geigel on samples (|near| above the far maximum over the tail, including this sample) stops the
+    // background's step at once; the control block turns it into the double-talk hangover.
+    const float ax = std::fabs(x);
+    cur_block_max_ = std::max(cur_block_max_, ax);
+    const bool hit = std::fabs(d) > geigel_ratio_ * std::max(far_max_, cur_block_max_);
+    geigel_seen_ = geigel_seen_ || hit;
+    adapt_ = adapt_ && !hit;
+    a_ = adapt_ && allow ? mu_ * eb / (p_ + delta_) : 0.0f;
+
+    sx_ += x * x;
+    sd_ += d * d;
+    se_ += e * e;
+    sy_ += y * y;
+    seb_ += eb * eb;
+    // The near and error powers stay per sample: never amplify follows them at once (a decision lagging
+    // by a block let a few samples of raw echo through at every talk-spurt onset: G.168 tests 2C and 3A).
+    pd_ += alpha_sample_ * (d * d - pd_);
+    pe_ += alpha_sample_ * (e * e - pe_);
+
+    // Never amplify: while the error is louder than the input (an open echo path, a stale filter) pass the
+    // input. The margin (30 dB below the far-activity level) keeps the filter's own noise in silence from
+    // switching the output to the raw echo at the start of a burst. Or NLP comfort noise (the last control
+    // block's decision).
+    float r = pe_ > pd_ + pass_margin_ ? d : e;
+    if (nlp_dec_ && nlp_on_) {
+      // Comfort noise: sum of two uniforms (power 2/3 before scaling), lightly low-passed like line noise.
+      rng_ = rng_ * 1664525u + 1013904223u;
+      const float u1 = static_cast<float>(rng_ >> 8) * (1.0f / 8388608.0f) - 1.0f;
+      rng_ = rng_ * 1664525u + 1013904223u;
+      const float u2 = static_cast<float>(rng_ >> 8) * (1.0f / 8388608.0f) - 1.0f;
+      r = cn_amp_ * (u1 + u2);
+    }
+    out[i * stride] = bypass_ ? near[i * stride] : static_cast<std::int16_t>(clamp_to_int16(r));
+    ++n_;
+    if (n_ % kControl == 0) {
+      control();
+      // IPNLMS tap gains, refreshed every gain_update_samples while an update is pending or adaptation runs.
+      if (proportionate && (a_ != 0.0f || (adapt_ && allow)) && (n_ / kControl) % gain_blocks_ == 0)
+        k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+    }
   }
-  const float eb = d - yb;
-  const float e = d - y;
+}
+
+void EchoCanceller::control() noexcept {
+  constexpr float kInv = 1.0f / static_cast<float>(kControl);
+  const float ms_x = sx_ * kInv, ms_d = sd_ * kInv, ms_e = se_ * kInv, ms_y = sy_ * kInv, ms_eb = seb_ * kInv;
+  sx_ = sd_ = se_ = sy_ = seb_ = 0.0f;
 
   // Short-term powers (8 ms), and the far power held over the tail (decays 20 dB per tail length) so the
   // echo still arriving after the far end stops is not mistaken for a near talker.
-  px_ += alpha_short_ * (x * x - px_);
-  pd_ += alpha_short_ * (d * d - pd_);
-  pe_ += alpha_short_ * (e * e - pe_);
-  py_ += alpha_short_ * (y * y - py_);
-  pbe_ += alpha_short_ * (eb * eb - pbe_);
+  px_ += alpha_short_ * (ms_x - px_);
+  py_ += alpha_short_ * (ms_y - py_);
+  pbe_ += alpha_short_ * (ms_eb - pbe_);
   px_hold_ = std::max(px_, px_hold_ * hold_decay_);
 
   // Far-end maximum over the tail (Geigel), in blocks of kBlock samples.
-  cur_block_max_ = std::max(cur_block_max_, std::fabs(x));
-  if (n_ % kBlock == kBlock - 1) {
-    block_max_[(n_ / kBlock) % block_max_.size()] = cur_block_max_;
+  if (n_ % kBlock == 0) {
+    block_max_[(n_ / kBlock - 1) % block_max_.size()] = cur_block_max_;
     cur_block_max_ = 0.0f;
     far_max_ = *std::max_element(block_max_.begin(), block_max_.end());
   }
-  const float far_max = std::max(far_max_, cur_block_max_);
 
   const bool far_active = px_ > far_active_power_;
+  const bool far_was_quiet = far_hold_ == 0;  // through this block (the NLP hangover had run out before it)
   if (far_active) {
     far_hold_ = nlp_hangover_;
-  } else if (far_hold_ > 0) {
-    --far_hold_;
+  } else {
+    far_hold_ = std::max(0, far_hold_ - static_cast<int>(kControl));
   }
 
-  // Double talk, first line: Geigel on samples, and its power form (with ERL >= 0 dB a near end louder
-  // than the far end's recent power cannot be echo alone). Either stops the background's adaptation.
-  const bool geigel_hit = std::fabs(d) > geigel_ratio_ * far_max || pd_ > px_hold_;
+  // Double talk, first line: Geigel on samples (seen in the block), and its power form (with ERL >= 0 dB a
+  // near end louder than the far end's recent power cannot be echo alone). Either stops the background.
+  const bool geigel_hit = geigel_seen_ || pd_ > px_hold_;
+  geigel_seen_ = false;
   // Energy check: once converged, the near input carries little more power than the foreground's echo
   // estimate; 3 dB more is a near talker (or a louder echo path: if it persists through 0.5 s of far-end
   // speech without a break it is taken as a path change and ignored until it stops).
   const bool converged = pd_long_ > 10.0f * pe_long_;
   bool energy_hit = converged && far_active && pd_ > 2.0f * py_ + far_active_power_;
-  if (far_active) energy_run_ = energy_hit ? energy_run_ + 1 : 0;
+  if (far_active) energy_run_ = energy_hit ? energy_run_ + static_cast<int>(kControl) : 0;
   if (energy_run_ > cfg_.sample_rate_hz / 2) energy_hit = false;
   if (geigel_hit || energy_hit) {
     dt_hold_ = dt_hangover_;
-  } else if (dt_hold_ > 0) {
-    --dt_hold_;
+  } else {
+    dt_hold_ = std::max(0, dt_hold_ - static_cast<int>(kControl));
   }
-  const bool adapt = run_background && !frozen_ && !bypass_ && far_active && !geigel_hit &&
-                     (dt_hold_ == 0 || energy_run_ > 0);
+  adapt_ = far_active && !geigel_hit && (dt_hold_ == 0 || energy_run_ > 0);
 
-  a_ = adapt ? mu * eb / (p_ + delta_) : 0.0f;
+  // Variable step: full mu while the background's error is well above the near-end noise floor, less as it
+  // approaches it (lower misadjustment in noise, G.168 test 2C).
+  mu_ = cfg_.step_size * std::max(0.2f, 1.0f - 2.0f * background_ / (pbe_ + 1.0f));
 
   // Second line, the energy check between the two filters (over blocks of kCompareBlock samples, smoothed):
   // the foreground takes the background's taps when the background's error has been 3 dB lower for
   // kCopyAfterBlocks blocks without double talk (it found the path, or the path changed); the background
   // is rolled back to the foreground when its error is 3 dB higher (double talk the detectors missed
   // dragged it away).
-  see_ += eb * eb;
-  sff_ += e * e;
-  block_dt_ = block_dt_ || dt_hold_ > 0 || !run_background;
-  if (n_ % kCompareBlock == kCompareBlock - 1) {
-    s_ee_ = 0.5f * s_ee_ + see_;
-    s_ff_ = 0.5f * s_ff_ + sff_;
+  see_ += ms_eb;
+  sff_ += ms_e;
+  block_dt_ = block_dt_ || dt_hold_ > 0 || bg_skipped_;
+  bg_skipped_ = false;
+  if (n_ % kCompareBlock == 0) {
+    s_ee_ = 0.5f * s_ee_ + see_ * static_cast<float>(kControl);
+    s_ff_ = 0.5f * s_ff_ + sff_ * static_cast<float>(kControl);
     see_ = sff_ = 0.0f;
     const bool quiet_block = !block_dt_;
     block_dt_ = false;
@@ -284,7 +352,7 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
     } else if (!frozen_ && s_ee_ > 2.0f * s_ff_ + kRollbackFloor) {
       std::copy(wf_.begin() + static_cast<std::ptrdiff_t>(lo_), wf_.begin() + static_cast<std::ptrdiff_t>(hi_),
                 w_.begin() + static_cast<std::ptrdiff_t>(lo_));
-      k_->gains(w_.data() + lo_, g_.data() + lo_, nw, cfg_.proportionate_alpha);
+      k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
       s_ee_ = s_ff_;
       a_ = 0.0f;
       ++rollbacks_;
@@ -292,8 +360,8 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   }
 
   if (far_active && dt_hold_ == 0) {
-    pd_long_ += alpha_long_ * (d * d - pd_long_);
-    pe_long_ += alpha_long_ * (e * e - pe_long_);
+    pd_long_ += alpha_long_ * (ms_d - pd_long_);
+    pe_long_ += alpha_long_ * (ms_e - pe_long_);
   }
 
   // Active window: narrowed from the converged taps (ERLE estimate >= 20 dB, no double talk, 0.5 s after a
@@ -302,59 +370,41 @@ float EchoCanceller::step(float x_raw, float d_raw) noexcept {
   // background then searches the whole tail again). The level floor (4x the near-end background, and
   // -70 dBm0) keeps the bulk delay's silence at a far-end onset from counting as poor cancellation.
   if (cfg_.active_window && !frozen_ && !bypass_) {
-    if (nw != taps_ && far_active) {
+    if (hi_ - lo_ != taps_ && far_active) {
       const bool poor = pe_ > 0.1f * pd_ && pe_ > 4.0f * background_ + 0.001f * far_active_power_;
-      poor_run_ = poor ? poor_run_ + 1 : 0;
+      poor_run_ = poor ? poor_run_ + static_cast<int>(kControl) : 0;
       if (poor_run_ > cfg_.sample_rate_hz * kWindowPoorMs / 1000) reopen_window();
     }
-    if (n_ % kWindowCheck == kWindowCheck - 1 && dt_hold_ == 0 && pd_long_ > 100.0f * pe_long_ &&
+    if (n_ % kWindowCheck == 0 && dt_hold_ == 0 && pd_long_ > 100.0f * pe_long_ &&
         n_ - last_reopen_ >= static_cast<std::uint64_t>(cfg_.sample_rate_hz * kWindowSettleMs / 1000))
       try_narrow_window();
   }
 
-  // Never amplify: while the error is louder than the input (an open echo path, a stale filter) pass the
-  // input. The margin (30 dB below the far-activity level) keeps the filter's own noise in silence from
-  // switching the output to the raw echo at the start of a burst.
-  float r = e;
-  if (pe_ > pd_ + 0.001f * far_active_power_) r = d;
-
   // Background noise level: a 0.25 s average of the near input while the far end and its echo are quiet
   // and the near end is not talking (within 6 dB of the estimate); a louder background is followed at
-  // about 1 dB/s.
-  if (far_hold_ == 0) {
+  // about 1 dB/s. Measured over blocks the far end was quiet for from their start (a block in which it
+  // resumes still counts: its echo is not due before the bulk delay).
+  if (far_was_quiet) {
     if (bg_count_ < cfg_.sample_rate_hz / 4) {  // the first 0.25 s: plain mean
-      ++bg_count_;
-      background_ += (d * d - background_) / static_cast<float>(bg_count_);
+      bg_count_ += static_cast<int>(kControl);
+      background_ += (ms_d - background_) * static_cast<float>(kControl) / static_cast<float>(bg_count_);
     } else if (pd_ < 4.0f * background_) {
-      background_ += alpha_long_ * (d * d - background_);
+      background_ += alpha_long_ * (ms_d - background_);
     } else {
-      background_ *= 1.0f + 0.25f * alpha_long_ * 0.12f;
+      background_ *= bg_rise_;
     }
   }
 
   // NLP: far end talking (or its echo still due) and no near talker: either no double talk, or the error
   // is echo being cancelled (>= 10 dB below the input).
-  nlp_active_ = nlp_on_ && far_hold_ > 0 && (dt_hold_ == 0 || pe_ * 10.0f < pd_);
-  if (nlp_active_) {
-    // Comfort noise: sum of two uniforms (power 2/3 before scaling), lightly low-passed like line noise.
-    rng_ = rng_ * 1664525u + 1013904223u;
-    const float u1 = static_cast<float>(rng_ >> 8) * (1.0f / 8388608.0f) - 1.0f;
-    rng_ = rng_ * 1664525u + 1013904223u;
-    const float u2 = static_cast<float>(rng_ >> 8) * (1.0f / 8388608.0f) - 1.0f;
-    r = std::sqrt(1.5f * background_) * (u1 + u2);
-  }
-  ++n_;
-  return r;
+  nlp_dec_ = far_hold_ > 0 && (dt_hold_ == 0 || pe_ * 10.0f < pd_);
+  cn_amp_ = std::sqrt(1.5f * background_);
 }
 
 void EchoCanceller::process(std::span<const std::int16_t> far, std::span<const std::int16_t> near,
                             std::span<std::int16_t> out) noexcept {
   const ScopedDenormalsOff no_denormals;
-  const std::size_t n = std::min({far.size(), near.size(), out.size()});
-  for (std::size_t i = 0; i < n; ++i) {
-    const float r = step(static_cast<float>(far[i]), static_cast<float>(near[i]));
-    out[i] = bypass_ ? near[i] : static_cast<std::int16_t>(clamp_to_int16(r));
-  }
+  run(far.data(), near.data(), out.data(), 1, std::min({far.size(), near.size(), out.size()}));
 }
 
 EchoCancellerBank::EchoCancellerBank(std::size_t channels, const EchoCancellerConfig& cfg, Isa isa) {
@@ -368,13 +418,7 @@ void EchoCancellerBank::process(std::span<const std::int16_t> far, std::span<con
   const ScopedDenormalsOff no_denormals;
   const std::size_t nch = ch_.size();
   const std::size_t samples = std::min({far.size(), near.size(), out.size()}) / nch * nch;
-  for (std::size_t c = 0; c < nch; ++c) {
-    EchoCanceller& ec = ch_[c];
-    for (std::size_t i = 0; i < samples; i += nch) {
-      const float r = ec.step(static_cast<float>(far[i + c]), static_cast<float>(near[i + c]));
-      out[i + c] = ec.bypass_ ? near[i + c] : static_cast<std::int16_t>(clamp_to_int16(r));
-    }
-  }
+  for (std::size_t c = 0; c < nch; ++c) ch_[c].run(far.data() + c, near.data() + c, out.data() + c, nch, samples / nch);
 }
 
 void EchoCancellerBank::reset() noexcept {

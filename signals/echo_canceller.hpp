@@ -126,7 +126,7 @@ class EchoCanceller {
 
   // State of the last processed sample.
   bool double_talk() const noexcept { return dt_hold_ > 0; }
-  bool nlp_active() const noexcept { return nlp_active_; }
+  bool nlp_active() const noexcept { return nlp_dec_ && nlp_on_ && !bypass_; }
   bool adapting() const noexcept { return a_ != 0.0f; }
   // The canceller's own running ERLE estimate (near power over error power, long average), dB.
   float erle_estimate_db() const noexcept;
@@ -150,7 +150,11 @@ class EchoCanceller {
 
  private:
   friend class EchoCancellerBank;
-  float step(float x, float d) noexcept;  // one sample: returns the output before int16 conversion
+  // n samples at far[i * stride], near[i * stride] -> out[i * stride] (the bank reads its interleaved frames in
+  // place): the per-sample path, with control() once every kControl samples.
+  void run(const std::int16_t* far, const std::int16_t* near, std::int16_t* out, std::size_t stride,
+           std::size_t n) noexcept;
+  void control() noexcept;
   void try_narrow_window() noexcept;      // active window from the converged taps
   void reopen_window() noexcept;          // back to the whole tail
 
@@ -165,7 +169,10 @@ class EchoCanceller {
   std::size_t lo_ = 0, hi_ = 0;    // active window of taps
   float window_floor_;             // window_floor_db as an energy ratio
   // constants
-  float geigel_ratio_, far_active_power_, delta_, alpha_short_, alpha_long_, hold_decay_;
+  static constexpr std::uint64_t kControl = 8;  // samples per control block (1 ms at 8 kHz)
+  float geigel_ratio_, far_active_power_, delta_, alpha_short_, alpha_long_, hold_decay_, bg_rise_,
+      alpha_sample_, pass_margin_;
+  std::uint64_t gain_blocks_;  // control blocks between IPNLMS gain refreshes
   int dt_hangover_, nlp_hangover_;
   static constexpr std::uint64_t kCompareBlock = 32;
   static constexpr int kCopyAfterBlocks = 4;
@@ -182,14 +189,19 @@ class EchoCanceller {
   float background_ = 0.0f;                              // near-end background power
   float hp_x1_ = 0.0f, hp_y1_ = 0.0f, hp_fx1_ = 0.0f, hp_fy1_ = 0.0f;  // DC blockers (near, far)
   int dt_hold_ = 0, far_hold_ = 0, energy_run_ = 0, bg_count_ = 0;
-  int gain_countdown_ = 0;       // samples until the next IPNLMS gain refresh
   int poor_run_ = 0;             // far-active samples in a row the windowed foreground cancelled < 10 dB
   std::uint64_t last_reopen_ = 0;
   std::uint64_t copies_ = 0, rollbacks_ = 0, narrowings_ = 0, reopenings_ = 0;
   bool block_dt_ = false;  // double talk seen in the current comparison block
   int better_run_ = 0;     // consecutive blocks in which the background did 3 dB better
   std::uint32_t rng_ = 0x12345678u;
-  bool frozen_ = false, bypass_ = false, nlp_on_ = true, nlp_active_ = false;
+  float sx_ = 0.0f, sd_ = 0.0f, se_ = 0.0f, sy_ = 0.0f, seb_ = 0.0f;  // sums of squares over the control block
+  float mu_ = 0.0f;      // background step for the next block
+  float cn_amp_ = 0.0f;  // comfort-noise amplitude
+  bool adapt_ = false;   // background adapts in this block (until a Geigel hit)
+  bool nlp_dec_ = false;  // NLP decision for this block
+  bool geigel_seen_ = false, bg_skipped_ = false;
+  bool frozen_ = false, bypass_ = false, nlp_on_ = true;
 };
 
 // N channels with one configuration. Every channel is an EchoCanceller (the SIMD lanes run across taps,
