@@ -38,6 +38,10 @@ constexpr double kMinEnvelopeDepth = 0.3;  // close signatures: (max-min)/(max+m
 constexpr double kEdgeRatio = 0.25;        // a block under this fraction of its neighbour's tone power is an edge
 constexpr std::size_t kMaxComps = 4;
 constexpr std::size_t kHistory = 8;
+constexpr std::size_t kEnvBlocks = 4;      // 5 ms magnitudes kept over 80 ms (AM modulation-frequency fit)
+constexpr double kNearHz = 50.0;           // onset smear: a tone's first blocks may match a neighbouring signature
+constexpr std::uint64_t kAmReviseBlocks = kEnvBlocks;  // a run's AM rate may be revised while it is this young
+constexpr double kAmSwitchMargin = 0.05;   // AM rival with the same carrier replaces the held one by this much fit
 constexpr double kShortBurstMs = 250.0;    // a repeating cadence of one burst up to this long (with tolerance) and
 constexpr double kLongPauseMs = 1500.0;    // a pause at least this long is confirmed on its second burst
 constexpr std::uint64_t kForever = std::numeric_limits<std::uint64_t>::max();
@@ -58,6 +62,9 @@ struct Signature {
   bool close = false;  // components closer than kCloseHz: judged on 40 ms bins and must beat / be modulated
   bool sit = false;
   bool am_carrier = false;  // AM with sidebands >= 20 Hz out: the carrier must exceed both sidebands by 3 dB
+  bool am = false;          // AM carrier with two sidebands: the carrier's 5 ms envelope must follow fm_hz
+  double fm_hz = 0;         // modulation frequency (carrier - lower sideband)
+  bool am_rivals = false;   // other AM signatures share the carrier (merged plans): ranked by envelope fit
   int cls = 0;         // equivalence class: signatures with the same nominal frequencies
 };
 
@@ -96,6 +103,9 @@ struct ProgressPlan {
   std::vector<double> adv;                        // w N modulo 2 pi (expected phase advance per block)
   std::vector<Signature> sigs;
   std::vector<std::uint8_t> grows;  // [a * nsigs + b]: class b's frequencies include class a's (b extends a)
+  std::vector<std::uint8_t> am_sib;  // [a * nsigs + b]: AM classes a != b with the same carrier (rates differ)
+  std::vector<std::uint8_t> near;    // [a * nsigs + b]: every component of each within kNearHz of one of the other's
+  std::vector<std::uint16_t> envf;   // filters whose 5 ms magnitudes are kept (close signatures, AM carriers)
   std::vector<CTone> tones;
   const ProgressKernels* k = nullptr;
   double min_power = 0;              // cfg.min_level_dbm0 as mean power
@@ -125,7 +135,8 @@ struct ProgressChannel {
   std::size_t fill = 0;
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
-  std::vector<float> env;                          // m * 2 * kSub: 5 ms magnitudes, previous block then this
+  std::vector<float> env;                          // m * kEnvBlocks * kSub: 5 ms magnitudes, oldest block first
+  std::uint32_t tone_blocks = 0;                   // consecutive blocks (to this one) that passed the screen
   std::vector<std::complex<float>> x40, prev_x40;  // m: 40 ms bins ending at this / the previous block
   std::vector<std::uint8_t> passed, passed_prev;   // per signature: passed on this / the previous block
   double prev_e = 0;
@@ -155,7 +166,8 @@ struct ProgressChannel {
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
-    env.assign(m * 2 * kSub, 0.0f);
+    env.assign(m * kEnvBlocks * kSub, 0.0f);
+    tone_blocks = 0;
     x40.assign(m, {});
     prev_x40.assign(m, {});
     prev_e = 0;
@@ -178,7 +190,7 @@ struct ProgressChannel {
   }
   std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) const {
     return sizeof(*this) + 2 * nsigs + n * sizeof(std::int16_t) + 2 * m * sizeof(std::complex<float>) +
-           ntones * sizeof(Matcher) + 2 * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
+           ntones * sizeof(Matcher) + kEnvBlocks * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
            2 * m * sizeof(double);
   }
 };
@@ -238,6 +250,8 @@ int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool
     s.comps[0].check_phase = false;
     s.comps[2].check_phase = false;
     s.am_carrier = s.comps[1].nominal_hz - s.comps[0].nominal_hz >= 20.0;
+    s.am = true;
+    s.fm_hz = s.comps[1].nominal_hz - s.comps[0].nominal_hz;
   }
   s.cls = static_cast<int>(p.sigs.size());
   for (std::size_t i = 0; i < p.sigs.size(); ++i) {
@@ -378,6 +392,30 @@ void compile(ProgressPlan& p, Isa isa) {
       }
       p.grows[static_cast<std::size_t>(sa.cls) * ns + static_cast<std::size_t>(sb.cls)] = all;
     }
+  p.am_sib.assign(ns * ns, 0);
+  for (std::size_t a = 0; a < ns; ++a)
+    for (std::size_t b = 0; b < ns; ++b) {
+      const auto& sa = p.sigs[a];
+      const auto& sb = p.sigs[b];
+      if (sa.cls == sb.cls || !sa.am || !sb.am || std::abs(sa.comps[1].nominal_hz - sb.comps[1].nominal_hz) >= 0.5)
+        continue;
+      p.am_sib[static_cast<std::size_t>(sa.cls) * ns + static_cast<std::size_t>(sb.cls)] = 1;
+      p.sigs[a].am_rivals = true;
+    }
+  p.near.assign(ns * ns, 0);
+  auto covers = [](const Signature& x, const Signature& y) {
+    for (std::size_t i = 0; i < x.ncomp; ++i) {
+      bool found = false;
+      for (std::size_t j = 0; j < y.ncomp; ++j) found = found || std::abs(x.comps[i].nominal_hz - y.comps[j].nominal_hz) <= kNearHz;
+      if (!found) return false;
+    }
+    return true;
+  };
+  for (std::size_t a = 0; a < ns; ++a)
+    for (std::size_t b = 0; b < ns; ++b)
+      if (p.sigs[a].cls != p.sigs[b].cls && !p.sigs[a].sit && !p.sigs[b].sit && covers(p.sigs[a], p.sigs[b]) &&
+          covers(p.sigs[b], p.sigs[a]))
+        p.near[static_cast<std::size_t>(p.sigs[a].cls) * ns + static_cast<std::size_t>(p.sigs[b].cls)] = 1;
   // Filters.
   p.m = p.freq.size();
   if (p.m == 0) throw std::invalid_argument("TonePlan.tones: no frequencies");
@@ -418,6 +456,11 @@ void compile(ProgressPlan& p, Isa isa) {
         for (std::size_t a = 0; a < sg.comps[ci].nalt; ++a) p.need40[sg.comps[ci].alt[a]] = 1;
   for (std::size_t f = 0; f < p.m; ++f)
     if (p.need40[f]) p.n40.push_back(static_cast<std::uint16_t>(f));
+  std::vector<std::uint8_t> keep_env = p.need40;
+  for (const auto& sg : p.sigs)
+    if (sg.am_rivals) keep_env[sg.comps[1].alt[0]] = 1;
+  for (std::size_t f = 0; f < p.m; ++f)
+    if (keep_env[f]) p.envf.push_back(static_cast<std::uint16_t>(f));
   // A signature passes only if its components' shares sum to its purity floor: one of them holds at least
   // floor / components (and is above the level floor).
   p.screen_ratio = 1.0;
@@ -447,12 +490,12 @@ class Engine {
              double energy) {
     const std::size_t m = p_.m;
     for (std::size_t f = 0; f < m; ++f) c_.cur_x[f] = {xre[f * xs], xim[f * xs]};
+    for (const std::uint16_t f : p_.envf) {
+      float* env = c_.env.data() + f * kEnvBlocks * kSub;
+      std::copy(env + kSub, env + kEnvBlocks * kSub, env);
+      for (std::size_t j = 0; j < kSub; ++j) env[(kEnvBlocks - 1) * kSub + j] = env_in[f * ef + j * ej];
+    }
     for (const std::uint16_t f : p_.n40) {
-      float* env = c_.env.data() + f * 2 * kSub;
-      for (std::size_t j = 0; j < kSub; ++j) {
-        env[j] = env[kSub + j];
-        env[kSub + j] = env_in[f * ef + j * ej];
-      }
       c_.prev_x40[f] = c_.x40[f];
       c_.x40[f] = c_.prev_x[f] + cmul(p_.rot_n[f], c_.cur_x[f]);
     }
@@ -462,7 +505,9 @@ class Engine {
     float power = 0, freq = 0, level = -100;
     std::swap(c_.passed, c_.passed_prev);
     std::fill(c_.passed.begin(), c_.passed.end(), std::uint8_t{0});
-    if (c_.has_prev && energy > 1e-3) evaluate(energy, label, power, freq, level);
+    float fit = 0;  // unused here (the evaluation's AM fit of the chosen signature)
+    if (c_.has_prev && energy > 1e-3) evaluate(energy, label, power, freq, level, fit);
+    else c_.tone_blocks = 0;
     // Trim the pending block (j-1) if it is an edge, then hand it to the run builder.
     if (c_.have_pending) {
       int lp = c_.lab_prev;
@@ -500,7 +545,56 @@ class Engine {
   }
 
  private:
-  void evaluate(double energy, int& label, float& power, float& freq, float& level) {
+  // AM: the share of the carrier's 5 ms envelope variance (over the last 40-80 ms: the blocks since the tone began,
+  // at least two) that a sinusoid at the modulation frequency explains (least squares on 1, cos, sin). The plan's
+  // rate gives ~1; a rate 8 Hz off over 80 ms (400x25 against 400x33, 400x16) well under 0.8.
+  double am_fit(const Signature& s) const {
+    const std::size_t blocks = std::clamp<std::size_t>(c_.tone_blocks, 2, kEnvBlocks);
+    const std::size_t k = blocks * kSub;
+    const float* env = c_.env.data() + s.comps[1].alt[0] * kEnvBlocks * kSub + (kEnvBlocks - blocks) * kSub;
+    const double dt = 1.0 / (static_cast<double>(kSub) * 1000.0 / kBlockMs);  // seconds per 5 ms magnitude
+    double a[3][4] = {};
+    double mean = 0;
+    for (std::size_t i = 0; i < k; ++i) mean += env[i];
+    mean /= static_cast<double>(k);
+    double tot = 0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double ph = 2 * std::numbers::pi * s.fm_hz * dt * static_cast<double>(i);
+      const double b[3] = {1.0, std::cos(ph), std::sin(ph)};
+      const double y = env[i] - mean;
+      tot += y * y;
+      for (std::size_t r = 0; r < 3; ++r) {
+        for (std::size_t q = 0; q < 3; ++q) a[r][q] += b[r] * b[q];
+        a[r][3] += b[r] * y;
+      }
+    }
+    if (!(tot > 0)) return 0;
+    // Gauss-Jordan on the 3x3 normal equations (well conditioned: >= 40 ms against a >= 12.5 ms period).
+    for (std::size_t i = 0; i < 3; ++i) {
+      std::size_t piv = i;
+      for (std::size_t r = i + 1; r < 3; ++r)
+        if (std::abs(a[r][i]) > std::abs(a[piv][i])) piv = r;
+      if (std::abs(a[piv][i]) < 1e-12) return 0;
+      for (std::size_t q = 0; q < 4; ++q) std::swap(a[i][q], a[piv][q]);
+      for (std::size_t r = 0; r < 3; ++r) {
+        if (r == i) continue;
+        const double g = a[r][i] / a[i][i];
+        for (std::size_t q = i; q < 4; ++q) a[r][q] -= g * a[i][q];
+      }
+    }
+    // Explained sum of squares = coefficients . (B^T y) (B^T y kept from before elimination is not: recompute).
+    double c[3];
+    for (std::size_t i = 0; i < 3; ++i) c[i] = a[i][3] / a[i][i];
+    double res = 0;
+    for (std::size_t i = 0; i < k; ++i) {
+      const double ph = 2 * std::numbers::pi * s.fm_hz * dt * static_cast<double>(i);
+      const double e = env[i] - mean - (c[0] + c[1] * std::cos(ph) + c[2] * std::sin(ph));
+      res += e * e;
+    }
+    return 1.0 - res / tot;
+  }
+
+  void evaluate(double energy, int& label, float& power, float& freq, float& level, float& fit_out) {
     const double n = static_cast<double>(p_.n);
     const double e40 = energy + c_.prev_e;
     // Powers once per block, and the screen: speech, music, noise and silence stop here.
@@ -517,11 +611,19 @@ class Engine {
       c_.pk40[f] = pk;
       any = any || (pk * r40 >= p_.screen_ratio && pk * w40 >= p_.min_power);
     }
-    if (!any) return;
+    if (!any) {
+      c_.tone_blocks = 0;
+      return;
+    }
+    ++c_.tone_blocks;
     int best_n = 0;
     double best_purity = 0;
     for (std::size_t si = 0; si < p_.sigs.size(); ++si) {
       const Signature& s = p_.sigs[si];
+      // Close signatures are judged on 40 ms bins and the 5 ms envelope over 40 ms: on a tone's first block (the
+      // previous one did not pass the screen) half of that is silence, any envelope "varies", and the bins are
+      // smeared (425x24 onsets passed as 400x16), so they wait for the tone's second block.
+      if (s.close && c_.tone_blocks < 2) continue;
       // Cheap screen first (powers only): purity and the level floor. Speech, music and noise stop here.
       double purity = 0, pw = 0;
       double cp[kMaxComps];
@@ -583,7 +685,7 @@ class Engine {
       }
       if (!ok) continue;
       if (s.close) {  // two tones 25-45 Hz apart beat, an AM tone is modulated: a single tone between is neither
-        const float* env = c_.env.data() + s.comps[0].alt[0] * 2 * kSub;
+        const float* env = c_.env.data() + s.comps[0].alt[0] * kEnvBlocks * kSub + (kEnvBlocks - 2) * kSub;
         const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
         if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
       }
@@ -595,16 +697,32 @@ class Engine {
       // Two tones either side of an AM carrier (413+438 Hz against 425x24) fill the carrier bin no more than the
       // sideband bins; a real AM tone's carrier (depth <= 1) is 6 dB above each sideband.
       if (s.am_carrier && cp[1] < 2.0 * std::max(cp[0], cp[2])) continue;
+      // AM with rivals (same carrier, other rates): how well the envelope follows this one's rate.
+      const double fit = s.am_rivals ? am_fit(s) : 0.0;
       c_.passed[si] = 1;
       // Best: most components, then purest; but the previous block's signature, while it passes, is replaced only
       // by one with more components that passed on the previous block too (no flip-flop between overlapping
       // signatures on a beating tone, e.g. 413+438 Hz against 425x24).
+      // AM signatures with the same carrier and other rates (merged plans: 400x16, 400x25, 400x33) are ranked by
+      // their envelope fit instead, and the held one yields to a rival that fits better by a margin, so that the
+      // choice made on the tone's first blocks (a 40 ms envelope) is revised as the 80 ms envelope fills.
       int rank = s.ncomp;
-      if (static_cast<int>(si) == c_.lab_prev) rank = 16;
-      else if (c_.lab_prev >= 0 && c_.passed_prev[si] && s.ncomp > p_.sigs[static_cast<std::size_t>(c_.lab_prev)].ncomp) rank = 17;
-      if (rank > best_n || (rank == best_n && purity > best_purity)) {
+      double score = s.am_rivals ? 1.0 + fit : purity;
+      const bool sib = c_.lab_prev >= 0 &&
+                       p_.am_sib[static_cast<std::size_t>(p_.sigs[static_cast<std::size_t>(c_.lab_prev)].cls) * p_.sigs.size() +
+                                 static_cast<std::size_t>(s.cls)];
+      if (static_cast<int>(si) == c_.lab_prev) {
+        rank = 16;
+        score += kAmSwitchMargin;
+      } else if (sib && c_.passed_prev[si]) {
+        rank = 16;
+      } else if (c_.lab_prev >= 0 && c_.passed_prev[si] && s.ncomp > p_.sigs[static_cast<std::size_t>(c_.lab_prev)].ncomp) {
+        rank = 17;
+      }
+      if (rank > best_n || (rank == best_n && score > best_purity)) {
+        fit_out = static_cast<float>(fit);
         best_n = rank;
-        best_purity = purity;
+        best_purity = score;
         label = static_cast<int>(si);
         power = static_cast<float>(pw);
         freq = static_cast<float>(meas_best);
@@ -613,9 +731,40 @@ class Engine {
     }
   }
 
+  std::size_t pair(int a, int b) const {
+    return static_cast<std::size_t>(a) * p_.sigs.size() + static_cast<std::size_t>(b);
+  }
+  // Classes a (held) and b (new) as above; onset: a is a candidate's first block after silence.
+  bool related(int a, int b, bool onset) const {
+    const Signature& sa = p_.sigs[static_cast<std::size_t>(a)];
+    return p_.am_sib[pair(a, b)] || p_.grows[pair(a, b)] ||
+           ((sa.am || sa.close || onset) && (p_.grows[pair(b, a)] || p_.near[pair(a, b)]));
+  }
+
   // Run builder: block jb has final label lab. A one-block deviation is bridged.
   void push_block(std::uint64_t jb, int lab, float freq, float level) {
     const std::uint64_t n = p_.n;
+    // A young run (its first kAmReviseBlocks blocks) takes the label of a block that is a related signature: an AM
+    // tone's rate revised (same carrier, another rate; see evaluate: the first blocks judge a 40-60 ms envelope), a
+    // superset of its components (an AM tone's carrier alone on the tone's first block), or, for a run of an AM or
+    // close signature, a subset or a neighbour (components within kNearHz: a tone's onset, half silence in the 40 ms
+    // bins, looked modulated or smeared; 425x24 starting in its envelope's trough passed as 400x16). Later, a
+    // block fitting another AM rate better (a tone's last, partial block) counts as the run's own.
+    if (!c_.cand && lab >= 0 && c_.run.label >= 0 && lab != c_.run.label) {
+      const bool young = c_.run.end - c_.run.start <= kAmReviseBlocks * n;
+      if (young && related(c_.run.label, lab, false)) c_.run.label = lab;
+      else if (p_.am_sib[pair(c_.run.label, lab)]) lab = c_.run.label;
+    }
+    // The same on a candidate tone run's first blocks after silence (a new tone's onset, whatever its signature):
+    // the candidate takes this block's label, from its first block; a further block with that label confirms it.
+    if (c_.cand && c_.run.label < 0 && lab >= 0 && c_.cand_label >= 0 && lab != c_.cand_label &&
+        related(c_.cand_label, lab, true) && jb * n - c_.cand_start < kAmReviseBlocks * n) {
+      c_.cand_label = lab;
+      c_.cand_freq = freq;
+      c_.cand_level = level;
+      running(jb, c_.cand_start);  // the silence before it ended where the candidate began
+      return;
+    }
     if (!c_.cand) {
       if (lab == c_.run.label) {
         extend(jb, freq, level);
@@ -791,10 +940,10 @@ class Engine {
     }
   }
 
-  // Checks on the open run after block jb.
-  void running(std::uint64_t jb) {
+  // Checks on the open run after block jb (until `end`, if given).
+  void running(std::uint64_t jb, std::uint64_t end = 0) {
     const RunInfo& r = c_.run;
-    const std::uint64_t now = (jb + 1) * p_.n;
+    const std::uint64_t now = end ? end : (jb + 1) * p_.n;
     const std::uint64_t dur = now - r.start;
     for (std::size_t ti = 0; ti < p_.tones.size(); ++ti) {
       const CTone& t = p_.tones[ti];

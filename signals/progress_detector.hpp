@@ -20,6 +20,16 @@
 //    measured that way; they are judged on 40 ms bins (25 Hz apart, the sidebands orthogonal): purity, levels
 //    and the phase advance of those bins (hop 20 ms; for AM tones the carrier's only), and they must beat (two
 //    tones) or be modulated (AM): the 5 ms magnitudes over 40 ms vary by at least 30 %;
+//  - close signatures wait for a tone's second block (on its first, half of their 40 ms window is silence, any
+//    envelope "varies" and the bins are smeared);
+//  - AM signatures with the same carrier and other rates (merged plans: 400x16, 400x25, 400x33, 400x50) are ranked by
+//    how well a sinusoid at each one's rate fits the carrier's 5 ms envelope over the last 40-80 ms (least squares,
+//    share of variance explained), the held one replaced only by a better fit (margin 0.05);
+//  - a run's first blocks (up to 80 ms) may be relabelled: a young run takes the label of a block with a related
+//    signature (another AM rate on the same carrier, a superset of its components, or for AM/close runs a subset or
+//    a neighbour within 50 Hz), and a tone's onset after silence settles on the label its next blocks agree on —
+//    so the cadence sees one run from the tone's first block (issue 4: India's 400x25 dial tone after silence was
+//    taken for Japan's 400x16 and never reported);
 //  - SIT segments (950/1400/1800 Hz, +-50 Hz in REFERENCES.md) are matched by four bins 25 Hz apart per
 //    segment (nominal +-12.5 and +-37.5 Hz, each accepting +-15 Hz: the North American 913.8/985.2,
 //    1370.6/1428.5, 1776.7 Hz variants included) and report the measured frequency.
