@@ -16,7 +16,7 @@
 //   dot:           y = sum w[k] x[k] (a second, non-adapting filter over the same window)
 //
 // The scalar kernels are the specification (plain left-to-right sums in float); the SSE2/AVX2/AVX-512
-// variants sum in 4/8/16 interleaved partial sums (AVX-512 dot and pair: 4 x 16) then a fixed tree, so they differ from scalar by
+// variants sum in 4/8/16 interleaved partial sums (AVX-512 dot: 4 x 16, pair: 2 x 16) then a fixed tree, so they differ from scalar by
 // rounding only: |y_isa - y_scalar| <= 1e-5 * sum_k |w[k] xn[k]| + 1e-30 (tests/signals/echo_kernels_test.cpp).
 // No allocation, no alignment requirement, any n >= 0.
 #pragma once

@@ -79,26 +79,27 @@ float nlms_filter_avx512(const float* w, const float* g, const float* xn, std::s
 }
 
 void nlms_gains_avx512(const float* w, float* g, std::size_t n, float alpha) noexcept {
+  // Plain moves for the full vectors, masked ones only for the last, partial vector (the same sums in the
+  // same order as masking every vector).
   __m512 s = _mm512_setzero_ps();
   std::size_t k = 0;
-  for (; k < n; k += 16) {
-    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
-    s = _mm512_add_ps(s, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)));
-  }
+  for (; k + 16 <= n; k += 16) s = _mm512_add_ps(s, _mm512_abs_ps(_mm512_loadu_ps(w + k)));
+  const __mmask16 m = tail_mask(n - k);
+  if (k < n) s = _mm512_add_ps(s, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)));
   const NlmsGainConstants c = nlms_gain_constants(hsum(s), n, alpha);
   const __m512 fl = _mm512_set1_ps(c.floor), sl = _mm512_set1_ps(c.slope);
-  for (k = 0; k < n; k += 16) {
-    const __mmask16 m = n - k >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - k);
-    _mm512_mask_storeu_ps(g + k, m, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)), fl));
-  }
+  for (k = 0; k + 16 <= n; k += 16) _mm512_storeu_ps(g + k, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_loadu_ps(w + k)), fl));
+  if (k < n) _mm512_mask_storeu_ps(g + k, m, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)), fl));
 }
 
 }  // namespace linedsp::detail
 
 namespace linedsp::detail {
-// The canceller's per-sample kernels (dot, pair) run on short active windows (~200 taps) and sit on its
-// per-sample dependency chain (output -> error -> step -> next update), so their latency counts: four
-// accumulators per sum (chains a quarter as long), combined as (a0 + a1) + (a2 + a3) before the lane tree.
+// The canceller's per-sample kernels (dot, pair) run on short active windows (~200 taps). dot: four
+// accumulators (chains a quarter as long), combined as (a0 + a1) + (a2 + a3) before the lane tree. pair: two
+// accumulators per sum and plain (unmasked) moves except for the last, partial vector: measured at 192 taps,
+// four accumulators with masked moves throughout took ~20 % longer (masked moves do not fold into the FMAs,
+// and its three sums x 4 accumulators crowd the registers); throughput, not the chain, bounds it.
 float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
   __m512 y0 = _mm512_setzero_ps(), y1 = y0, y2 = y0, y3 = y0;
   std::size_t k = 0;
@@ -120,43 +121,52 @@ float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
   return hsum(_mm512_add_ps(_mm512_add_ps(y0, y1), _mm512_add_ps(y2, y3)));
 }
 
-#define LINEDSP_PAIR_LANE(Y, E, F, AT, M)                                                                   \
+// One 16-tap vector of the pair kernel. LOAD/STORE are the plain forms in the main loop and the masked ones
+// for the last, partial vector (masked moves with an all-ones mask in the main loop cost ~17 %, measured:
+// they do not fold into the FMAs as memory operands).
+#define LINEDSP_PAIR_LANE(Y, E, F, AT, LOAD, STORE)                                                        \
   {                                                                                                         \
-    const __m512 g0 = _mm512_maskz_loadu_ps(M, g + (AT));                                                   \
-    const __m512 xn0 = _mm512_maskz_loadu_ps(M, xn + (AT));                                                 \
-    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), _mm512_maskz_loadu_ps(M, xo + (AT)),           \
-                                      _mm512_maskz_loadu_ps(M, w + (AT)));                                  \
-    _mm512_mask_storeu_ps(w + (AT), M, w0);                                                                 \
+    const __m512 g0 = LOAD(g + (AT));                                                                       \
+    const __m512 xn0 = LOAD(xn + (AT));                                                                     \
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), LOAD(xo + (AT)), LOAD(w + (AT)));              \
+    STORE(w + (AT), w0);                                                                                    \
     Y = _mm512_fmadd_ps(w0, xn0, Y);                                                                        \
     E = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, E);                                                    \
-    F = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(M, wf + (AT)), xn0, F);                                       \
+    F = _mm512_fmadd_ps(LOAD(wf + (AT)), xn0, F);                                                           \
   }
+#define LINEDSP_LOAD(P) _mm512_loadu_ps(P)
+#define LINEDSP_STORE(P, V) _mm512_storeu_ps(P, V)
+#define LINEDSP_MLOAD(P) _mm512_maskz_loadu_ps(m, P)
+#define LINEDSP_MSTORE(P, V) _mm512_mask_storeu_ps(P, m, V)
 
 float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                        std::size_t n, float* p, float* yf) noexcept {
   const __m512 va = _mm512_set1_ps(a);
-  const __mmask16 all = static_cast<__mmask16>(0xffff);
-  __m512 y0 = _mm512_setzero_ps(), y1 = y0, y2 = y0, y3 = y0, e0 = y0, e1 = y0, e2 = y0, e3 = y0;
-  __m512 f0 = y0, f1 = y0, f2 = y0, f3 = y0;
+  __m512 y0 = _mm512_setzero_ps(), y1 = y0, e0 = y0, e1 = y0, f0 = y0, f1 = y0;
   std::size_t k = 0;
-  for (; k + 64 <= n; k += 64) {
-    LINEDSP_PAIR_LANE(y0, e0, f0, k, all)
-    LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, all)
-    LINEDSP_PAIR_LANE(y2, e2, f2, k + 32, all)
-    LINEDSP_PAIR_LANE(y3, e3, f3, k + 48, all)
+  for (; k + 32 <= n; k += 32) {
+    LINEDSP_PAIR_LANE(y0, e0, f0, k, LINEDSP_LOAD, LINEDSP_STORE)
+    LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, LINEDSP_LOAD, LINEDSP_STORE)
   }
-  // 0-4 vectors left (< 64 taps), the last possibly partial; the j-th goes to accumulator j.
-  const auto mask_at = [n](std::size_t at) {
-    return n - at >= 16 ? static_cast<__mmask16>(0xffff) : tail_mask(n - at);
-  };
-  if (k < n) LINEDSP_PAIR_LANE(y0, e0, f0, k, mask_at(k))
-  if (k + 16 < n) LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, mask_at(k + 16))
-  if (k + 32 < n) LINEDSP_PAIR_LANE(y2, e2, f2, k + 32, mask_at(k + 32))
-  if (k + 48 < n) LINEDSP_PAIR_LANE(y3, e3, f3, k + 48, mask_at(k + 48))
-  *p = hsum(_mm512_add_ps(_mm512_add_ps(e0, e1), _mm512_add_ps(e2, e3)));
-  *yf = hsum(_mm512_add_ps(_mm512_add_ps(f0, f1), _mm512_add_ps(f2, f3)));
-  return hsum(_mm512_add_ps(_mm512_add_ps(y0, y1), _mm512_add_ps(y2, y3)));
+  // 0-1 full vectors left, then possibly a partial one; the j-th goes to accumulator j.
+  if (k + 16 <= n) LINEDSP_PAIR_LANE(y0, e0, f0, k, LINEDSP_LOAD, LINEDSP_STORE)
+  const std::size_t full = k + (n - k) / 16 * 16;  // the partial vector's start (full vectors before it)
+  if (full < n) {
+    const __mmask16 m = tail_mask(n - full);
+    if (full == k) {
+      LINEDSP_PAIR_LANE(y0, e0, f0, full, LINEDSP_MLOAD, LINEDSP_MSTORE)
+    } else {
+      LINEDSP_PAIR_LANE(y1, e1, f1, full, LINEDSP_MLOAD, LINEDSP_MSTORE)
+    }
+  }
+  *p = hsum(_mm512_add_ps(e0, e1));
+  *yf = hsum(_mm512_add_ps(f0, f1));
+  return hsum(_mm512_add_ps(y0, y1));
 }
+#undef LINEDSP_LOAD
+#undef LINEDSP_STORE
+#undef LINEDSP_MLOAD
+#undef LINEDSP_MSTORE
 #undef LINEDSP_PAIR_LANE
 }  // namespace linedsp::detail
 
