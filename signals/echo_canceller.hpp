@@ -29,13 +29,19 @@
 //    the input is passed;
 //  - NLP: while the far end talks (plus the tail) without a near talker, the output is comfort noise at
 //    the near-end background level (measured while the far end is quiet; G.168 tests 2A, 9);
+//  - per-sample work is only the DC blockers, the far history, the filters, the errors, the background's step
+//    (stopped at once by a Geigel hit), never-amplify and the output; everything else (short-term powers,
+//    double talk, variable step, the filters' comparison, the active window, the background level, the NLP
+//    decision) runs once per 8 samples (1 ms at 8 kHz) from the block's sums, its decisions taking effect
+//    from the next sample. While the background cannot adapt (double talk, far end quiet, frozen, bypassed)
+//    it is not run at all: only the foreground's output is computed (docs/echo-density.md);
 //  - DC blocker on both inputs (cheap FXO interfaces add DC; filtering both keeps the echo path short);
 //    mains hum is not removed;
 //  - controls: freeze (keep taps, no adaptation), reset, bypass (tone disabler: 2100 Hz with phase
 //    reversals disables the canceller, G.165), NLP off (pure 2100 Hz, G.164).
 //
 // Memory per channel (8 kHz, 64 ms = 512 taps): background + foreground taps, tap gains and a 2x far
-// history = 5 x 512 floats + ~600 bytes, about 11 kB (10 956 bytes); memory_bytes() reports the exact
+// history = 5 x 512 floats + ~640 bytes, about 11 kB (10 996 bytes); memory_bytes() reports the exact
 // figure and bench/echo_bench.cpp prints it.
 #pragma once
 
@@ -79,7 +85,7 @@ struct EchoCancellerConfig {
   int tail_ms = 64;                       // echo path capacity
   float step_size = 0.8f;                 // mu of the normalised update (0 < mu < 2)
   float proportionate_alpha = 0.0f;       // IPNLMS alpha in [-1, 1); -1 = NLMS
-  int gain_update_samples = 8;            // IPNLMS tap gains refreshed every this many samples
+  int gain_update_samples = 8;            // IPNLMS tap gains refreshed every this many samples (whole 8-sample blocks)
   float geigel_erl_db = 0.0f;             // Geigel threshold 10^(-erl/20); 0 dB, not 6 (see the header comment)
   int double_talk_hangover_ms = 40;       // adaptation stays off this long after the last double-talk hit
   float far_active_dbm0 = -40.0f;         // far end must be above this (short-term) for adaptation and NLP
