@@ -15,10 +15,10 @@ namespace linedsp {
 
 const ModemToneKernels& modem_tone_kernels(Isa isa) noexcept {
   static const ModemToneKernels k[] = {
-      {detail::modem_tone_dft_scalar, Isa::scalar},
-      {detail::modem_tone_dft_sse2, Isa::sse2},
-      {detail::modem_tone_dft_avx2, Isa::avx2},
-      {detail::modem_tone_dft_avx512, Isa::avx512},
+      {detail::modem_tone_dft_scalar, Isa::scalar, detail::modem_tone_deinterleave_scalar},
+      {detail::modem_tone_dft_sse2, Isa::sse2, detail::modem_tone_deinterleave_sse2},
+      {detail::modem_tone_dft_avx2, Isa::avx2, detail::modem_tone_deinterleave_sse2},
+      {detail::modem_tone_dft_avx512, Isa::avx512, detail::modem_tone_deinterleave_sse2},
   };
   return k[static_cast<int>(isa_supported(isa) ? isa : Isa::scalar)];
 }
@@ -551,6 +551,7 @@ ModemToneDetectorBank::ModemToneDetectorBank(const ModemToneDetectorConfig& cfg,
   det_.reserve(channels);
   for (std::size_t ch = 0; ch < channels; ++ch) det_.emplace_back(cfg, isa);
   scratch_.assign(channels * kBlockFrames, 0);
+  deinterleave_ = modem_tone_kernels(isa).deinterleave;
 }
 
 void ModemToneDetectorBank::reset() noexcept {

@@ -242,7 +242,8 @@ class ModemToneDetector {
 
 // N channels in one call (the density path): input interleaved by frame, events tagged by channel.
 // Design note (as signals/callerid_bank.hpp): the front end is vectorised along the block within a channel, so
-// the bank de-interleaves each block into per-channel scratch and runs one ModemToneDetector per channel. Events
+// the bank de-interleaves each block into per-channel scratch (8 x 8 SIMD transposes, the modem-tone kernels'
+// deinterleave) and runs one ModemToneDetector per channel. Events
 // are identical to N independent detectors (tests/signals/modem_tone_test.cpp).
 struct ModemToneBankEvent {
   std::size_t channel = 0;
@@ -262,11 +263,7 @@ class ModemToneDetectorBank {
     const std::size_t frames = interleaved.size() / n_ch;
     for (std::size_t f0 = 0; f0 < frames; f0 += kBlockFrames) {
       const std::size_t nf = frames - f0 < kBlockFrames ? frames - f0 : kBlockFrames;
-      for (std::size_t ch = 0; ch < n_ch; ++ch) {
-        std::int16_t* dst = scratch_.data() + ch * kBlockFrames;
-        const std::int16_t* src = interleaved.data() + f0 * n_ch + ch;
-        for (std::size_t i = 0; i < nf; ++i) dst[i] = src[i * n_ch];
-      }
+      deinterleave_(interleaved.data() + f0 * n_ch, n_ch, nf, scratch_.data(), kBlockFrames);
       for (std::size_t ch = 0; ch < n_ch; ++ch) {
         auto tag = [&sink, ch](const ModemToneEvent& e) { sink(ModemToneBankEvent{ch, e}); };
         det_[ch].process(std::span<const std::int16_t>(scratch_.data() + ch * kBlockFrames, nf), tag);
@@ -288,6 +285,8 @@ class ModemToneDetectorBank {
  private:
   std::vector<ModemToneDetector> det_;
   std::vector<std::int16_t> scratch_;
+  // signals/kernels/modem_tone_kernels.hpp (SIMD transposes; the scalar loop for LINEDSP_SIMD=scalar)
+  void (*deinterleave_)(const std::int16_t*, std::size_t, std::size_t, std::int16_t*, std::size_t) noexcept = nullptr;
 };
 
 }  // namespace linedsp

@@ -23,9 +23,15 @@ namespace linedsp {
 
 inline constexpr std::size_t kModemToneRows = 8;
 
+// De-interleave (the bank's input): dst[ch * dst_stride + i] = src[i * channels + ch] for i < frames, ch < channels.
+// Pure data movement: every variant gives the same bytes (scalar: plain loops; sse2: 8 x 8 transposes of 16-bit
+// lanes, also used by avx2 and avx512, where it is not the bottleneck; channels outside whole groups of 8 and frames
+// outside whole groups of 8 are copied by the scalar loop).
 struct ModemToneKernels {
   void (*dft)(const std::int16_t* x, std::size_t len, const float* table, float* xf, float* out) noexcept;
   Isa isa;
+  void (*deinterleave)(const std::int16_t* src, std::size_t channels, std::size_t frames, std::int16_t* dst,
+                       std::size_t dst_stride) noexcept = nullptr;
 };
 const ModemToneKernels& modem_tone_kernels(Isa isa) noexcept;
 
@@ -38,6 +44,10 @@ LINEDSP_MODEM_TONE_DECLARE(sse2)
 LINEDSP_MODEM_TONE_DECLARE(avx2)
 LINEDSP_MODEM_TONE_DECLARE(avx512)
 #undef LINEDSP_MODEM_TONE_DECLARE
+void modem_tone_deinterleave_scalar(const std::int16_t* src, std::size_t channels, std::size_t frames,
+                                    std::int16_t* dst, std::size_t dst_stride) noexcept;
+void modem_tone_deinterleave_sse2(const std::int16_t* src, std::size_t channels, std::size_t frames,
+                                  std::int16_t* dst, std::size_t dst_stride) noexcept;
 }  // namespace detail
 
 }  // namespace linedsp

@@ -26,4 +26,10 @@ void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* 
   out[kModemToneRows] = static_cast<float>(e);
 }
 
+void modem_tone_deinterleave_scalar(const std::int16_t* src, std::size_t channels, std::size_t frames,
+                                    std::int16_t* dst, std::size_t dst_stride) noexcept {
+  for (std::size_t ch = 0; ch < channels; ++ch)
+    for (std::size_t i = 0; i < frames; ++i) dst[ch * dst_stride + i] = src[i * channels + ch];
+}
+
 }  // namespace linedsp::detail

@@ -61,6 +61,33 @@ TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
   }
 }
 
+// The bank's de-interleave: the scalar variant against a naive index formula, every ISA's variant byte-identical to
+// it, for channel counts on and off multiples of 8, frame counts on and off multiples of 8, misaligned source.
+TEST(ModemToneKernels, DeinterleaveEveryIsaEqualsNaiveIndexing) {
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<int> u(-32768, 32767);
+  for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
+    if (!isa_supported(isa)) {
+      std::printf("%s: not on this CPU, skipped\n", isa_name(isa));
+      continue;
+    }
+    const auto& k = modem_tone_kernels(isa);
+    ASSERT_NE(k.deinterleave, nullptr);
+    for (std::size_t ch : {1u, 3u, 8u, 13u, 16u, 24u, 33u})
+      for (std::size_t frames : {1u, 7u, 8u, 41u, 160u})
+        for (std::size_t off : {0u, 1u}) {
+          std::vector<std::int16_t> src(ch * frames + 1);
+          for (auto& v : src) v = static_cast<std::int16_t>(u(rng));
+          const std::size_t stride = 160;
+          std::vector<std::int16_t> got(ch * stride, 0x5555), want(ch * stride, 0x5555);
+          for (std::size_t c = 0; c < ch; ++c)
+            for (std::size_t i = 0; i < frames; ++i) want[c * stride + i] = src[off + i * ch + c];
+          k.deinterleave(src.data() + off, ch, frames, got.data(), stride);
+          ASSERT_EQ(got, want) << isa_name(isa) << " channels=" << ch << " frames=" << frames << " off=" << off;
+        }
+  }
+}
+
 // With cos / -sin rows the kernel is the block DFT: compared with a naive double DFT and with the Goertzel power.
 TEST(ModemToneKernels, ScalarIsTheDftAndMatchesGoertzel) {
   constexpr double kFs = 8000.0;
