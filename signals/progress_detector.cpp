@@ -1119,6 +1119,12 @@ std::size_t ProgressDetectorBank::bytes_per_channel() const noexcept {
 }
 
 std::size_t ProgressDetectorBank::feed(std::span<const std::int16_t> in) noexcept {
+  if (fill_ == 0 && n_ == npad_ && in.size() >= plan_->n * n_) {  // a whole block in the caller's buffer: read it there
+    src_ = in.data();
+    fill_ = plan_->n;
+    return plan_->n * n_;
+  }
+  src_ = x_.data();
   const std::size_t frames = std::min(in.size() / n_, plan_->n - fill_);
   std::int16_t* dst = x_.data() + fill_ * npad_;
   if (n_ == npad_) {
@@ -1141,7 +1147,7 @@ void ProgressDetectorBank::block(void* ctx, Emit emit) noexcept {
   float* scratch = env + detail::kSub * p.m * npad_;
   std::int64_t* sum = sums_.data();
   std::int64_t* sumsq = sum + npad_;
-  p.k->multi(x_.data(), npad_, p.kc_multi, scratch, detail::ProgressOut{xre, xim, env, sum, sumsq});
+  p.k->multi(src_, npad_, p.kc_multi, scratch, detail::ProgressOut{xre, xim, env, sum, sumsq});
   struct Ctx {
     void* ctx;
     Emit emit;

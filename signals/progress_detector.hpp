@@ -199,6 +199,8 @@ class ProgressDetectorBank {
   std::size_t n_, npad_;
   std::vector<detail::ProgressChannel> chans_;
   std::vector<std::int16_t> x_;  // block, interleaved [frame * npad + ch] (padding channels stay 0)
+  const std::int16_t* src_ = nullptr;  // the block the kernel reads: x_, or the caller's buffer when it holds a
+                                       // whole block and channels is a multiple of 16 (no copy)
   std::size_t fill_ = 0;
   std::vector<float> work_;      // kernel outputs (x_re, x_im, env) and scratch
   std::vector<std::int64_t> sums_;

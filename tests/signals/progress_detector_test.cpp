@@ -310,9 +310,10 @@ TEST(ProgressDetector, EventsIndependentOfBlockSize) {
 }
 
 // DESIGN.md: the batched form gives the same events as one detector per channel, for every ISA.
-TEST(ProgressDetector, BankEqualsPerChannelForEveryIsa) {
+// channels: 19 (not a multiple of the lane count: the bank pads and copies) and 32 (a multiple of 16: whole 20 ms
+// blocks are read from the caller's buffer, partial ones copied); input fed in pieces of `chunks` frames in turn.
+void bank_equals_per_channel(std::size_t channels, std::vector<std::size_t> chunks) {
   const TonePlan& p = plan("us");
-  const std::size_t channels = 19;  // not a multiple of the lane count
   std::vector<std::vector<std::int16_t>> chans;
   const char* names[] = {"dial", "busy", "congestion", "ringback", "sit", "special_dial", "call_waiting"};
   std::size_t frames = 0;
@@ -330,8 +331,11 @@ TEST(ProgressDetector, BankEqualsPerChannelForEveryIsa) {
     ProgressDetectorBank bank(p, channels, {}, isa);
     std::vector<std::vector<ProgressEvent>> got(channels);
     auto sink = [&](const ProgressBankEvent& e) { got[e.channel].push_back(e.event); };
-    for (std::size_t i = 0; i < inter.size(); i += 7 * channels)
-      bank.process(std::span<const std::int16_t>(inter).subspan(i, std::min(7 * channels, inter.size() - i)), sink);
+    for (std::size_t i = 0, k = 0; i < inter.size(); k = (k + 1) % chunks.size()) {
+      const std::size_t take = std::min(chunks[k] * channels, inter.size() - i);
+      bank.process(std::span<const std::int16_t>(inter).subspan(i, take), sink);
+      i += take;
+    }
     bank.finish(sink);
     for (std::size_t ch = 0; ch < channels; ++ch) {
       ProgressDetector one(p, {}, isa);
@@ -350,6 +354,9 @@ TEST(ProgressDetector, BankEqualsPerChannelForEveryIsa) {
     }
   }
 }
+
+TEST(ProgressDetector, BankEqualsPerChannelForEveryIsa) { bank_equals_per_channel(19, {7}); }
+TEST(ProgressDetector, BankEqualsPerChannelForEveryIsaDirectBlocks) { bank_equals_per_channel(32, {160, 333, 7, 480}); }
 
 // REFERENCES.md: SIT 950/1400/1800 Hz +-50 Hz, segments 330 +-70 ms; the North American variants
 // (913.8/985.2, 1370.6/1428.5, 1776.7 Hz; 274 or 380 ms segments) are SIT too, and the event reports the
