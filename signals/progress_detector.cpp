@@ -54,6 +54,7 @@ struct Comp {
   double level_dbm0 = 0;
   double tol_hz = 0;
   bool check_phase = true;  // close signatures: AM sidebands leak into each other's 40 ms bins; only the carrier
+  double twist_lo = 0, twist_hi = 0;  // power ratio to component 0 accepted: 10^((plan difference -+ max_twist) / 10)
 };
 
 struct Signature {
@@ -202,6 +203,24 @@ inline std::complex<float> cmul(std::complex<float> a, std::complex<float> b) no
   return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
 }
 
+// atan2 to about 1e-7 rad (Cephes atanf: reduction to |t| <= tan(pi / 8) and a degree-9 odd polynomial), without
+// libm's call: the phase advance of each passing component every block. 1e-7 rad is 1e-6 Hz of measured frequency.
+float fast_atan2(float y, float x) noexcept {
+  const float ax = std::abs(x), ay = std::abs(y);
+  if (ax == 0.0f && ay == 0.0f) return 0.0f;
+  float t = ax >= ay ? ay / ax : ax / ay;  // in [0, 1]
+  float base = 0.0f;
+  if (t > 0.4142135623730950f) {
+    base = std::numbers::pi_v<float> / 4;
+    t = (t - 1.0f) / (t + 1.0f);
+  }
+  const float z = t * t;
+  float r = base + ((((8.05374449538e-2f * z - 1.38776856032e-1f) * z + 1.99777106478e-1f) * z - 3.33329491539e-1f) * z * t + t);
+  if (ay > ax) r = std::numbers::pi_v<float> / 2 - r;
+  if (x < 0.0f) r = std::numbers::pi_v<float> - r;
+  return y < 0.0f ? -r : r;
+}
+
 double wrap_pi(double a) {
   while (a > std::numbers::pi) a -= 2 * std::numbers::pi;
   while (a < -std::numbers::pi) a += 2 * std::numbers::pi;
@@ -245,6 +264,11 @@ int add_signature(ProgressPlan& p, const std::vector<ToneComponent>& comps, bool
       k.tol_hz = std::min(kMaxTolHz, k.nominal_hz * p.cfg.freq_tolerance_pct / 100.0 + p.cfg.freq_tolerance_hz);
     }
     if (j > 0 && c[j].freq_hz - c[j - 1].freq_hz < kCloseHz) s.close = true;
+  }
+  for (std::size_t j = 1; j < s.ncomp; ++j) {
+    const double diff = s.comps[j].level_dbm0 - s.comps[0].level_dbm0;
+    s.comps[j].twist_lo = std::pow(10.0, (diff - p.cfg.max_twist_db) / 10.0);
+    s.comps[j].twist_hi = std::pow(10.0, (diff + p.cfg.max_twist_db) / 10.0);
   }
   if (am && s.ncomp == 3) {
     s.comps[0].check_phase = false;
@@ -617,7 +641,7 @@ class Engine {
     }
     ++c_.tone_blocks;
     int best_n = 0;
-    double best_purity = 0;
+    double best_purity = 0, best_pmax = 0;
     for (std::size_t si = 0; si < p_.sigs.size(); ++si) {
       const Signature& s = p_.sigs[si];
       // Close signatures are judged on 40 ms bins and the 5 ms envelope over 40 ms: on a tone's first block (the
@@ -671,7 +695,8 @@ class Engine {
           const std::complex<float> cur = s.close ? c_.x40[f] : c_.cur_x[f];
           const std::complex<float> prv = s.close ? c_.prev_x40[f] : c_.prev_x[f];
           if (std::norm(prv) >= 0.1 * std::norm(cur)) {
-            const double d = wrap_pi(std::arg(cmul(cur, std::conj(prv))) - p_.adv[f]);
+            const std::complex<float> z = cmul(cur, std::conj(prv));
+            const double d = wrap_pi(fast_atan2(z.imag(), z.real()) - p_.adv[f]);
             meas = p_.freq[f] + d * p_.hz_per_rad;
             ok = std::abs(meas - p_.freq[f]) <= c.tol_hz;
             if (s.sit) ok = ok && std::abs(meas - c.nominal_hz) <= 1.5 * kSitAltHz + kSitAltTolHz;
@@ -689,10 +714,9 @@ class Engine {
         const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
         if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
       }
-      for (std::size_t ci = 1; ci < s.ncomp && ok; ++ci) {
-        const double d = 10 * std::log10(cp[ci] / cp[0]) - (s.comps[ci].level_dbm0 - s.comps[0].level_dbm0);
-        if (std::abs(d) > p_.cfg.max_twist_db) ok = false;
-      }
+      // Twist: 10 log10(cp_i / cp_0) within max_twist_db of the plan's level difference, as power ratios.
+      for (std::size_t ci = 1; ci < s.ncomp && ok; ++ci)
+        if (cp[ci] < s.comps[ci].twist_lo * cp[0] || cp[ci] > s.comps[ci].twist_hi * cp[0]) ok = false;
       if (!ok) continue;
       // Two tones either side of an AM carrier (413+438 Hz against 425x24) fill the carrier bin no more than the
       // sideband bins; a real AM tone's carrier (depth <= 1) is 6 dB above each sideband.
@@ -726,9 +750,10 @@ class Engine {
         label = static_cast<int>(si);
         power = static_cast<float>(pw);
         freq = static_cast<float>(meas_best);
-        level = static_cast<float>(power_to_dbm0(pmax));
+        best_pmax = pmax;
       }
     }
+    if (label >= 0) level = static_cast<float>(power_to_dbm0(best_pmax));
   }
 
   std::size_t pair(int a, int b) const {
