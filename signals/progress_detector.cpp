@@ -107,6 +107,7 @@ struct ProgressPlan {
   std::vector<std::uint8_t> am_sib;  // [a * nsigs + b]: AM classes a != b with the same carrier (rates differ)
   std::vector<std::uint8_t> near;    // [a * nsigs + b]: every component of each within kNearHz of one of the other's
   std::vector<std::uint16_t> envf;   // filters whose 5 ms magnitudes are kept (close signatures, AM carriers)
+  std::size_t env_blocks = 2;        // blocks of them kept: 2, or kEnvBlocks when AM signatures have rivals
   std::vector<CTone> tones;
   const ProgressKernels* k = nullptr;
   double min_power = 0;              // cfg.min_level_dbm0 as mean power
@@ -136,7 +137,8 @@ struct ProgressChannel {
   std::size_t fill = 0;
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
-  std::vector<float> env;                          // m * kEnvBlocks * kSub: 5 ms magnitudes, oldest block first
+  std::vector<float> env;                          // m * env_blocks * kSub: 5 ms magnitudes, oldest block first
+  std::size_t env_blocks = 2;                      // 2 (40 ms), or kEnvBlocks when the plan has AM rivals
   std::uint32_t tone_blocks = 0;                   // consecutive blocks (to this one) that passed the screen
   std::vector<std::complex<float>> x40, prev_x40;  // m: 40 ms bins ending at this / the previous block
   std::vector<std::uint8_t> passed, passed_prev;   // per signature: passed on this / the previous block
@@ -159,7 +161,7 @@ struct ProgressChannel {
   int active = -1;
   std::vector<double> pk20, pk40;  // m: |X|^2 of this block's 20 ms and 40 ms bins
 
-  void reset(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) {
+  void reset(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs, std::size_t eb) {
     passed.assign(nsigs, 0);
     passed_prev.assign(nsigs, 0);
     buf.assign(n, 0);
@@ -167,7 +169,8 @@ struct ProgressChannel {
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
-    env.assign(m * kEnvBlocks * kSub, 0.0f);
+    env_blocks = eb;
+    env.assign(m * eb * kSub, 0.0f);
     tone_blocks = 0;
     x40.assign(m, {});
     prev_x40.assign(m, {});
@@ -191,7 +194,7 @@ struct ProgressChannel {
   }
   std::size_t bytes(std::size_t n, std::size_t m, std::size_t ntones, std::size_t nsigs) const {
     return sizeof(*this) + 2 * nsigs + n * sizeof(std::int16_t) + 2 * m * sizeof(std::complex<float>) +
-           ntones * sizeof(Matcher) + kEnvBlocks * kSub * m * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
+           ntones * sizeof(Matcher) + env.size() * sizeof(float) + 2 * m * sizeof(std::complex<float>) +
            2 * m * sizeof(double);
   }
 };
@@ -485,6 +488,8 @@ void compile(ProgressPlan& p, Isa isa) {
     if (sg.am_rivals) keep_env[sg.comps[1].alt[0]] = 1;
   for (std::size_t f = 0; f < p.m; ++f)
     if (keep_env[f]) p.envf.push_back(static_cast<std::uint16_t>(f));
+  for (const auto& sg : p.sigs)
+    if (sg.am_rivals) p.env_blocks = kEnvBlocks;
   // A signature passes only if its components' shares sum to its purity floor: one of them holds at least
   // floor / components (and is above the level floor).
   p.screen_ratio = 1.0;
@@ -515,9 +520,10 @@ class Engine {
     const std::size_t m = p_.m;
     for (std::size_t f = 0; f < m; ++f) c_.cur_x[f] = {xre[f * xs], xim[f * xs]};
     for (const std::uint16_t f : p_.envf) {
-      float* env = c_.env.data() + f * kEnvBlocks * kSub;
-      std::copy(env + kSub, env + kEnvBlocks * kSub, env);
-      for (std::size_t j = 0; j < kSub; ++j) env[(kEnvBlocks - 1) * kSub + j] = env_in[f * ef + j * ej];
+      const std::size_t eb = c_.env_blocks;
+      float* env = c_.env.data() + f * eb * kSub;
+      for (std::size_t j = 0; j + kSub < eb * kSub; ++j) env[j] = env[j + kSub];
+      for (std::size_t j = 0; j < kSub; ++j) env[(eb - 1) * kSub + j] = env_in[f * ef + j * ej];
     }
     for (const std::uint16_t f : p_.n40) {
       c_.prev_x40[f] = c_.x40[f];
@@ -573,9 +579,10 @@ class Engine {
   // at least two) that a sinusoid at the modulation frequency explains (least squares on 1, cos, sin). The plan's
   // rate gives ~1; a rate 8 Hz off over 80 ms (400x25 against 400x33, 400x16) well under 0.8.
   double am_fit(const Signature& s) const {
-    const std::size_t blocks = std::clamp<std::size_t>(c_.tone_blocks, 2, kEnvBlocks);
+    const std::size_t eb = c_.env_blocks;
+    const std::size_t blocks = std::clamp<std::size_t>(c_.tone_blocks, 2, eb);
     const std::size_t k = blocks * kSub;
-    const float* env = c_.env.data() + s.comps[1].alt[0] * kEnvBlocks * kSub + (kEnvBlocks - blocks) * kSub;
+    const float* env = c_.env.data() + s.comps[1].alt[0] * eb * kSub + (eb - blocks) * kSub;
     const double dt = 1.0 / (static_cast<double>(kSub) * 1000.0 / kBlockMs);  // seconds per 5 ms magnitude
     double a[3][4] = {};
     double mean = 0;
@@ -710,7 +717,7 @@ class Engine {
       }
       if (!ok) continue;
       if (s.close) {  // two tones 25-45 Hz apart beat, an AM tone is modulated: a single tone between is neither
-        const float* env = c_.env.data() + s.comps[0].alt[0] * kEnvBlocks * kSub + (kEnvBlocks - 2) * kSub;
+        const float* env = c_.env.data() + s.comps[0].alt[0] * c_.env_blocks * kSub + (c_.env_blocks - 2) * kSub;
         const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
         if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
       }
@@ -1072,7 +1079,9 @@ ProgressDetector::~ProgressDetector() = default;
 ProgressDetector::ProgressDetector(ProgressDetector&&) noexcept = default;
 ProgressDetector& ProgressDetector::operator=(ProgressDetector&&) noexcept = default;
 
-void ProgressDetector::reset() noexcept { ch_->reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size()); }
+void ProgressDetector::reset() noexcept {
+  ch_->reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size(), plan_->env_blocks);
+}
 const TonePlan& ProgressDetector::plan() const noexcept { return plan_->plan; }
 std::size_t ProgressDetector::block_samples() const noexcept { return plan_->n; }
 std::size_t ProgressDetector::filter_count() const noexcept { return plan_->m; }
@@ -1132,7 +1141,7 @@ ProgressDetectorBank::ProgressDetectorBank(const TonePlan& plan, std::size_t cha
 ProgressDetectorBank::~ProgressDetectorBank() = default;
 
 void ProgressDetectorBank::reset() noexcept {
-  for (auto& c : chans_) c.reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size());
+  for (auto& c : chans_) c.reset(plan_->n, plan_->m, plan_->tones.size(), plan_->sigs.size(), plan_->env_blocks);
   for (auto& c : chans_) c.buf.clear();  // the bank buffers interleaved
   fill_ = 0;
 }
