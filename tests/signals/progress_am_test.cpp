@@ -6,7 +6,8 @@
 // for Japan's 400x16 and never reported).
 //
 // Oracle: sox (run at 8 kHz: `-r 8000 -n`). `synth S sine FC 0 PC synth S sine amod FM O PM` multiplies the carrier by a modulator running from O
-// to 1 (depth m = (1 - O) / (1 + O)); `pad Ns 0` puts N samples of silence in front; the plan's cadence gates it.
+// to 1 (depth m = (1 - O) / (1 + O)); N samples of silence go in front (what `sox ... pad Ns 0` does: one sox run per
+// tone and phase serves every pad); the plan's cadence gates it.
 // The expected answer is the plan's tone (its kind, and in auto mode its modulation rate) starting at the pad.
 #include <gtest/gtest.h>
 
@@ -48,16 +49,15 @@ Am am_of(const Tone& t) {
   return a;
 }
 
-// sox: the AM tone, `seconds` long after `pad_samples` of silence; phases in percent of a cycle.
-std::vector<std::int16_t> sox_am(const Am& a, double seconds, std::size_t pad_samples, int carrier_phase_pct,
-                                 int mod_phase_pct) {
+// sox: the AM tone, `seconds` long; phases in percent of a cycle.
+std::vector<std::int16_t> sox_am(const Am& a, double seconds, int carrier_phase_pct, int mod_phase_pct) {
   const double offset = (1.0 - a.depth) / (1.0 + a.depth);
   char cmd[512];
   std::snprintf(cmd, sizeof cmd,
                 "sox -D -r 8000 -n -r 8000 -b 16 -e signed -c 1 -t raw - synth %.4f sine %.4f 0 %d synth %.4f sine amod %.4f "
-                "%.4f %d vol 0.5 pad %zus 0",
-                seconds, a.carrier_hz, carrier_phase_pct, seconds, a.fm_hz, offset * 100.0, mod_phase_pct, pad_samples);
-  std::vector<std::int16_t> v(static_cast<std::size_t>(seconds * 8000) + pad_samples + 16);
+                "%.4f %d vol 0.5",
+                seconds, a.carrier_hz, carrier_phase_pct, seconds, a.fm_hz, offset * 100.0, mod_phase_pct);
+  std::vector<std::int16_t> v(static_cast<std::size_t>(seconds * 8000) + 16);
   FILE* p = popen(cmd, "r");
   const std::size_t got = p ? std::fread(v.data(), 2, v.size(), p) : 0;
   if (p) pclose(p);
@@ -127,9 +127,11 @@ TEST(ProgressDetectorAm, EveryAmToneAfterSilenceAtAnyPhaseCountryAndAutoMode) {
   for (const auto& at : tones) {
     const TonePlan& own = *std::find_if(plans.begin(), plans.end(), [&](auto& p) { return p.country == at.country; });
     for (const auto& [pc, pm] : phases) {
+      const auto tone = sox_am(at.am, seconds_for(at.tone), pc, pm);
+      ASSERT_GE(tone.size(), static_cast<std::size_t>(seconds_for(at.tone) * 7900)) << "sox failed";
       for (const std::size_t pad : pads) {
-        auto pcm = sox_am(at.am, seconds_for(at.tone), pad, pc, pm);
-        ASSERT_GE(pcm.size(), pad + static_cast<std::size_t>(seconds_for(at.tone) * 7900)) << "sox failed";
+        std::vector<std::int16_t> pcm(pad, 0);
+        pcm.insert(pcm.end(), tone.begin(), tone.end());
         gate(pcm, at.tone, pad);
         pcm.resize(pcm.size() + 8000, 0);  // 1 s of silence after
         for (const bool automatic : {false, true}) {
