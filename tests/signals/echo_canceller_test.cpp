@@ -11,6 +11,7 @@
 
 #include "signals/echo_canceller.hpp"
 #include "signals/g168.hpp"
+#include "tests/support/paths.hpp"
 
 namespace linedsp {
 namespace {
@@ -240,6 +241,37 @@ TEST(EchoCanceller16k, ConvergesAtSixteenKilohertz) {
   const double steady = erle_db(echo16, out, 6 * 16000, 8 * 16000);
   std::printf("16 kHz: steady ERLE %.1f dB\n", steady);
   EXPECT_GT(steady, 30.0);
+}
+
+// G.168 test 2B at the other declared tails (g168_test covers 64 ms): CSS at -10 dBm0, every Annex D model at
+// 6 dB ERL, the path at the end of the tail (the hardest place for the active window and the bulk-delay
+// silence). Limits from REFERENCES.md: combined loss ERL + ERLE >= 20 dB within 1 s (checked over 1.0-1.5 s),
+// steady ERLE >= 35 dB (the "good commercial canceller" figure). A double-talk threshold change once left
+// D.8 at 32 ms unconverged (0.4 dB) while every 64 ms test passed. Sanitizer builds run D.2, D.5 and D.8 only.
+TEST(EchoCancellerTails, ConvergesAt32And128MsOnEveryAnnexDModel) {
+  for (int tail_ms : {32, 128}) {
+    for (int model = g168::kFirstModel; model <= g168::kLastModel; ++model) {
+      if (test::kSanitizerBuild && model != 2 && model != 5 && model != 8) continue;
+      const int taps = tail_ms * 8;
+      const int delay = std::max(0, taps - static_cast<int>(g168::echo_path_model(model).size()) - 16);
+      const double seconds = tail_ms == 32 ? 5.0 : 8.0;
+      const auto far = g168::composite_source_signal(seconds, -10.0);
+      const auto echo = g168::convolve(far, g168::echo_path(model, 6.0, delay));
+      Signals s{g168::to_int16(far), g168::to_int16(echo), echo};
+      EchoCancellerConfig cfg;
+      cfg.tail_ms = tail_ms;
+      cfg.nlp_enabled = false;
+      EchoCanceller ec(cfg);
+      const auto out = run_blocks(ec, s, 160);
+      const double at_1s = erle_db(echo, out, 8000, 12000);
+      const std::size_t end = s.far.size();
+      const double steady = erle_db(echo, out, end - 16000, end);
+      std::printf("%d ms D.%d: ERLE %.1f dB at 1-1.5 s, %.1f dB over the last 2 s\n", tail_ms, model, at_1s, steady);
+      EXPECT_GE(6.0 + at_1s, 20.0) << tail_ms << " ms D." << model;
+      EXPECT_GE(steady, 35.0) << tail_ms << " ms D." << model;
+    }
+  }
+  if (test::kSanitizerBuild) std::printf("sanitizer build: models D.2, D.5, D.8 only\n");
 }
 
 // Every SIMD build of the canceller reaches the scalar build's ERLE (within 3 dB) on the same signals;
