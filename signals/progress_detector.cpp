@@ -16,13 +16,19 @@ namespace linedsp {
 
 const ProgressKernels& progress_kernels(Isa isa) noexcept {
   static const ProgressKernels k[4] = {
-      {detail::progress_block_single_scalar, detail::progress_block_multi_scalar, Isa::scalar},
-      {detail::progress_block_single_sse2, detail::progress_block_multi_sse2, Isa::sse2},
-      {detail::progress_block_single_avx2, detail::progress_block_multi_avx2, Isa::avx2},
-      {detail::progress_block_single_avx512, detail::progress_block_multi_avx512, Isa::avx512},
+      {detail::progress_block_single_scalar, detail::progress_block_multi_scalar, Isa::scalar, false},
+      {detail::progress_block_single_sse2, detail::progress_block_multi_sse2, Isa::sse2, false},
+      {detail::progress_block_single_avx2, detail::progress_block_multi_avx2, Isa::avx2, true},
+      {detail::progress_block_single_avx512, detail::progress_block_multi_avx512, Isa::avx512, true},
   };
   const auto i = static_cast<std::size_t>(isa);
   return (i < 4 && isa_supported(isa)) ? k[i] : k[0];
+}
+
+const ProgressKernels& progress_reference_kernels(bool fused) noexcept {
+  static const ProgressKernels kFused{detail::progress_block_single_scalar_fused,
+                                      detail::progress_block_multi_scalar_fused, Isa::scalar, true};
+  return fused ? kFused : progress_kernels(Isa::scalar);
 }
 
 namespace detail {

@@ -217,7 +217,10 @@ struct ProgressKernels {
   void (*multi)(const std::int16_t* x, std::size_t channels, const detail::ProgressConsts& k, float* scratch,
                 const detail::ProgressOut& out) noexcept;
   Isa isa;
+  bool fused;  // the flavour of the Goertzel step (signals/kernels/progress_kernels.hpp)
 };
 const ProgressKernels& progress_kernels(Isa isa) noexcept;
+// The scalar specification of one flavour: the oracle each variant is compared with bit for bit.
+const ProgressKernels& progress_reference_kernels(bool fused) noexcept;
 
 }  // namespace linedsp

@@ -1,8 +1,8 @@
 // avx2 call-progress block kernels: progress_kernels_impl.hpp over 8 float lanes; per lane the same operations as
-// the scalar specification (progress_scalar.cpp).
+// the scalar specification (progress_scalar.cpp), fused flavour.
 #include <immintrin.h>
 
-// Bit-identical to the scalar specification: GCC must not fuse the multiply and add into an FMA.
+// Bit-identical to the scalar specification: GCC must not fuse any other multiply and add into an FMA.
 #pragma GCC optimize("fp-contract=off")
 #pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #include "signals/kernels/progress_kernels_impl.hpp"
@@ -20,6 +20,7 @@ struct Vavx2 {
   static T add(T a, T b) noexcept { return _mm256_add_ps(a, b); }
   static T sub(T a, T b) noexcept { return _mm256_sub_ps(a, b); }
   static T mul(T a, T b) noexcept { return _mm256_mul_ps(a, b); }
+  static T madd(T a, T b, T c) noexcept { return _mm256_fmadd_ps(a, b, c); }  // fused flavour
   static T sqrt(T a) noexcept { return _mm256_sqrt_ps(a); }
 };
 }  // namespace

@@ -1,8 +1,8 @@
 // avx512 call-progress block kernels: progress_kernels_impl.hpp over 16 float lanes; per lane the same operations as
-// the scalar specification (progress_scalar.cpp).
+// the scalar specification (progress_scalar.cpp), fused flavour.
 #include <immintrin.h>
 
-// Bit-identical to the scalar specification: GCC must not fuse the multiply and add into an FMA.
+// Bit-identical to the scalar specification: GCC must not fuse any other multiply and add into an FMA.
 #pragma GCC optimize("fp-contract=off")
 #pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
 #include "signals/kernels/progress_kernels_impl.hpp"
@@ -20,6 +20,7 @@ struct Vavx512 {
   static T add(T a, T b) noexcept { return _mm512_add_ps(a, b); }
   static T sub(T a, T b) noexcept { return _mm512_sub_ps(a, b); }
   static T mul(T a, T b) noexcept { return _mm512_mul_ps(a, b); }
+  static T madd(T a, T b, T c) noexcept { return _mm512_fmadd_ps(a, b, c); }  // fused flavour
   static T sqrt(T a) noexcept { return _mm512_mask_sqrt_ps(a, 0xFFFF, a); }  // _mm512_sqrt_ps trips -Wuninitialized (GCC 12)
 };
 }  // namespace

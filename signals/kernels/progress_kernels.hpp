@@ -1,8 +1,11 @@
 // signals/kernels/progress_kernels.hpp — the call-progress detector's front end per 20 ms block, one variant per
-// ISA (private to signals/). The scalar variant (progress_scalar.cpp) is the specification; the SIMD variants
-// (progress_kernels_impl.hpp compiled per ISA) perform, per lane, exactly the same float operations in the same
-// order (no FMA), so all variants are bit-identical and the one-channel and batched detectors see the same
-// numbers (tests/signals/progress_kernels_test.cpp).
+// ISA (private to signals/). The scalar code (progress_scalar.cpp) is the specification, in two flavours that differ
+// only in the Goertzel step s = (x - s2) + c * s1: fused (one rounding, a hardware FMA: the AVX2 and AVX-512
+// tables) or unfused (product and sum rounded separately: the scalar and SSE2 tables; std::fma would be a slow
+// library routine on a CPU without FMA). The SIMD variants (progress_kernels_impl.hpp compiled per ISA) perform,
+// per lane, exactly the float operations of their flavour in the same order, so each is bit-identical to its
+// flavour's scalar code, and the one-channel and batched detectors of one ISA see the same numbers
+// (tests/signals/progress_kernels_test.cpp, which also bounds the difference between the flavours).
 //
 // One call does the whole block, so nothing is done per sample outside it:
 //  1. int16 -> float, and the block's sample sum and sum of squares in exact integer arithmetic;
@@ -53,6 +56,7 @@ struct ProgressOut {
                                   float* scratch, const ProgressOut& out) noexcept;
 
 LINEDSP_PROGRESS_DECLARE(scalar)
+LINEDSP_PROGRESS_DECLARE(scalar_fused)
 LINEDSP_PROGRESS_DECLARE(sse2)
 LINEDSP_PROGRESS_DECLARE(avx2)
 LINEDSP_PROGRESS_DECLARE(avx512)

@@ -1,5 +1,6 @@
 // signals/kernels/progress_kernels_impl.hpp — the SIMD variants of the call-progress block kernels, written once
-// over a small vector type V (W float lanes: load/store/set1/add/sub/mul/sqrt) and included by
+// over a small vector type V (W float lanes: load/store/set1/add/sub/mul/sqrt, and madd(a, b, c) = a * b + c, fused
+// in the AVX2/AVX-512 files and two roundings in SSE2: the flavours of progress_kernels.hpp) and included by
 // progress_{sse2,avx2,avx512}.cpp, each compiled with its ISA's flags and fp-contract off. Per lane the operations
 // are exactly those of the scalar specification (progress_scalar.cpp), in the same order. Everything lives in an
 // anonymous namespace so each translation unit keeps its own copy.
@@ -9,38 +10,52 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "signals/kernels/progress_kernels.hpp"
 
 namespace linedsp::detail {
 namespace {
 
-// int16 -> float and exact integer sums, per lane (channel). Plain loops: the compiler vectorises them.
-inline void progress_convert(const std::int16_t* __restrict x, std::size_t frames, std::size_t channels,
-                             float* __restrict out, std::int64_t* __restrict sum,
-                             std::int64_t* __restrict sumsq) noexcept {
-  if (channels == 1) {
-    std::int64_t s = 0, q = 0;
-    for (std::size_t i = 0; i < frames; ++i) {
-      const std::int32_t v = x[i];
-      out[i] = static_cast<float>(v);
-      s += v;
-      q += v * v;
-    }
-    sum[0] = s;
-    sumsq[0] = q;
-    return;
-  }
-  for (std::size_t ch = 0; ch < channels; ++ch) sum[ch] = sumsq[ch] = 0;
+// int16 -> float and the exact integer sums of one channel's block.
+inline void progress_convert(const std::int16_t* __restrict x, std::size_t frames, float* __restrict out,
+                             std::int64_t* __restrict sum, std::int64_t* __restrict sumsq) noexcept {
+  std::int64_t s = 0, q = 0;
   for (std::size_t i = 0; i < frames; ++i) {
-    const std::int16_t* __restrict in = x + i * channels;
-    float* __restrict o = out + i * channels;
-#pragma GCC ivdep
-    for (std::size_t ch = 0; ch < channels; ++ch) {
-      const std::int32_t v = in[ch];
-      o[ch] = static_cast<float>(v);
-      sum[ch] += v;
-      sumsq[ch] += v * v;
+    const std::int32_t v = x[i];
+    out[i] = static_cast<float>(v);
+    s += v;
+    q += v * v;
+  }
+  sum[0] = s;
+  sumsq[0] = q;
+}
+
+// The multi-channel form of progress_convert (channels a multiple of 16): 16 channels at a time with their sums in
+// local arrays the compiler keeps in registers — int32 sample sums (|sum| <= 320 * 32768), int32 squares (<= 2^30)
+// widened into int64 sums of squares — rather than a pass per frame over the sum arrays in memory. The same exact
+// integers and the same floats.
+inline void progress_convert_lanes(const std::int16_t* __restrict x, std::size_t frames, std::size_t channels,
+                                   float* __restrict out, std::int64_t* __restrict sum,
+                                   std::int64_t* __restrict sumsq) noexcept {
+  constexpr std::size_t G = 16;
+  for (std::size_t ch = 0; ch < channels; ch += G) {
+    std::int32_t s[G] = {};
+    std::int64_t q[G] = {};
+    for (std::size_t i = 0; i < frames; ++i) {
+      const std::int16_t* __restrict in = x + i * channels + ch;
+      float* __restrict o = out + i * channels + ch;
+      __builtin_prefetch(in + 8 * channels);  // the caller's frames are often fresh from memory
+      for (std::size_t l = 0; l < G; ++l) {
+        const std::int32_t v = in[l];
+        o[l] = static_cast<float>(v);
+        s[l] += v;
+        q[l] += static_cast<std::int64_t>(v * v);
+      }
+    }
+    for (std::size_t l = 0; l < G; ++l) {
+      sum[ch + l] = s[l];
+      sumsq[ch + l] = q[l];
     }
   }
 }
@@ -82,7 +97,7 @@ inline void progress_single_impl(const std::int16_t* x, const ProgressConsts& k,
                                  const ProgressOut& out) noexcept {
   using T = typename V::T;
   const std::size_t len = k.sub_len, half = len / 2;
-  progress_convert(x, kProgressSub * len, 1, scratch, out.sum, out.sumsq);
+  progress_convert(x, kProgressSub * len, scratch, out.sum, out.sumsq);
   for (std::size_t f = 0; f < k.m; f += V::W) {
     const T c = V::load(k.coeff + f);
     T a[8], b[8];
@@ -91,7 +106,7 @@ inline void progress_single_impl(const std::int16_t* x, const ProgressConsts& k,
     for (std::size_t i = 0; i < half; ++i) {
 #pragma GCC unroll 8
       for (std::size_t q = 0; q < 8; ++q) {
-        const T s = V::add(V::sub(V::set1(scratch[q * half + i]), b[q]), V::mul(c, a[q]));
+        const T s = V::madd(c, a[q], V::sub(V::set1(scratch[q * half + i]), b[q]));
         b[q] = a[q];
         a[q] = s;
       }
@@ -117,7 +132,7 @@ inline void progress_multi_filter(const float* xf, std::size_t channels, const P
   for (std::size_t i = 0; i < half; ++i, p += channels) {
 #pragma GCC unroll 8
     for (std::size_t q = 0; q < 8; ++q) {
-      const T s = V::add(V::sub(V::load(p + q * step), b[q]), V::mul(c, a[q]));
+      const T s = V::madd(c, a[q], V::sub(V::load(p + q * step), b[q]));
       b[q] = a[q];
       a[q] = s;
     }
@@ -130,7 +145,7 @@ inline void progress_multi_filter(const float* xf, std::size_t channels, const P
 template <class V>
 inline void progress_multi_impl(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
                                 const ProgressOut& out) noexcept {
-  progress_convert(x, kProgressSub * k.sub_len, channels, scratch, out.sum, out.sumsq);
+  progress_convert_lanes(x, kProgressSub * k.sub_len, channels, scratch, out.sum, out.sumsq);
   for (std::size_t ch = 0; ch < channels; ch += V::W)
     for (std::size_t f = 0; f < k.m; ++f) progress_multi_filter<V>(scratch, channels, k, f, ch, out);
 }

@@ -1,4 +1,5 @@
-// The specification of the call-progress block kernels (see progress_kernels.hpp): plain loops, no intrinsics.
+// The specification of the call-progress block kernels (see progress_kernels.hpp): plain loops, no intrinsics, in
+// both flavours (unfused: the scalar table; fused, std::fma: the oracle of the AVX2 and AVX-512 kernels).
 #include "signals/kernels/progress_kernels.hpp"
 
 #include <cmath>
@@ -10,6 +11,7 @@ namespace linedsp::detail {
 namespace {
 
 // One filter, one lane: x[i * step] for the block; writes X and env_j.
+template <bool Fused>
 void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::size_t f, float cw, float sw, float& xr,
                 float& xi, float* env, std::size_t env_step) {
   const float c = k.coeff[f];
@@ -22,8 +24,13 @@ void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::
       const float* xs = x + (j * len + h * half) * step;
       for (std::size_t i = 0; i < half; ++i) {
         const float t = xs[i * step] - b;
-        const float u = c * a;
-        const float s = t + u;
+        float s;
+        if constexpr (Fused) {
+          s = std::fma(c, a, t);
+        } else {
+          const float u = c * a;
+          s = t + u;
+        }
         b = a;
         a = s;
       }
@@ -46,10 +53,8 @@ void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::
   }
 }
 
-}  // namespace
-
-void progress_block_single_scalar(const std::int16_t* x, const ProgressConsts& k, float* scratch,
-                                  const ProgressOut& out) noexcept {
+template <bool Fused>
+void single_impl(const std::int16_t* x, const ProgressConsts& k, float* scratch, const ProgressOut& out) noexcept {
   const std::size_t n = kProgressSub * k.sub_len;
   std::int64_t s = 0, q = 0;
   for (std::size_t i = 0; i < n; ++i) {
@@ -61,11 +66,12 @@ void progress_block_single_scalar(const std::int16_t* x, const ProgressConsts& k
   out.sum[0] = s;
   out.sumsq[0] = q;
   for (std::size_t f = 0; f < k.m; ++f)
-    one_filter(scratch, 1, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f], out.x_im[f], out.env + f, k.stride);
+    one_filter<Fused>(scratch, 1, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f], out.x_im[f], out.env + f, k.stride);
 }
 
-void progress_block_multi_scalar(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
-                                 const ProgressOut& out) noexcept {
+template <bool Fused>
+void multi_impl(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
+                const ProgressOut& out) noexcept {
   const std::size_t n = kProgressSub * k.sub_len;
   for (std::size_t ch = 0; ch < channels; ++ch) out.sum[ch] = out.sumsq[ch] = 0;
   for (std::size_t i = 0; i < n; ++i)
@@ -77,8 +83,27 @@ void progress_block_multi_scalar(const std::int16_t* x, std::size_t channels, co
     }
   for (std::size_t f = 0; f < k.m; ++f)
     for (std::size_t ch = 0; ch < channels; ++ch)
-      one_filter(scratch + ch, channels, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f * channels + ch],
+      one_filter<Fused>(scratch + ch, channels, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f * channels + ch],
                  out.x_im[f * channels + ch], out.env + f * kProgressSub * channels + ch, channels);
+}
+
+}  // namespace
+
+void progress_block_single_scalar(const std::int16_t* x, const ProgressConsts& k, float* scratch,
+                                  const ProgressOut& out) noexcept {
+  single_impl<false>(x, k, scratch, out);
+}
+void progress_block_multi_scalar(const std::int16_t* x, std::size_t channels, const ProgressConsts& k, float* scratch,
+                                 const ProgressOut& out) noexcept {
+  multi_impl<false>(x, channels, k, scratch, out);
+}
+void progress_block_single_scalar_fused(const std::int16_t* x, const ProgressConsts& k, float* scratch,
+                                        const ProgressOut& out) noexcept {
+  single_impl<true>(x, k, scratch, out);
+}
+void progress_block_multi_scalar_fused(const std::int16_t* x, std::size_t channels, const ProgressConsts& k,
+                                       float* scratch, const ProgressOut& out) noexcept {
+  multi_impl<true>(x, channels, k, scratch, out);
 }
 
 }  // namespace linedsp::detail

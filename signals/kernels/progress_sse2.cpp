@@ -20,6 +20,7 @@ struct Vsse2 {
   static T add(T a, T b) noexcept { return _mm_add_ps(a, b); }
   static T sub(T a, T b) noexcept { return _mm_sub_ps(a, b); }
   static T mul(T a, T b) noexcept { return _mm_mul_ps(a, b); }
+  static T madd(T a, T b, T c) noexcept { return _mm_add_ps(_mm_mul_ps(a, b), c); }  // unfused flavour
   static T sqrt(T a) noexcept { return _mm_sqrt_ps(a); }
 };
 }  // namespace

@@ -1,8 +1,8 @@
 // The call-progress block kernels (signals/kernels/progress_*.cpp): every ISA variant available on this CPU gives
-// exactly the scalar specification's numbers — bit for bit, since each lane performs the same float operations in
-// the same order (no FMA) — on seeded random input at both block lengths, single and multi-channel; the one-channel
+// exactly the numbers of the scalar specification of its flavour (unfused for SSE2, fused Goertzel step for AVX2 and
+// AVX-512) — bit for bit, since each lane performs the same float operations in the same order — on seeded random input at both block lengths, single and multi-channel; the one-channel
 // and multi-channel forms agree bit for bit (so ProgressDetector and ProgressDetectorBank see the same numbers);
-// and the scalar specification itself matches a naive double-precision DFT (the textbook oracle) to float accuracy:
+// and the scalar specification itself, in both flavours, matches a naive double-precision DFT (the textbook oracle) to float accuracy:
 // the block bin X, each 5 ms sub-block's magnitude, and the exact sample sums.
 #include <gtest/gtest.h>
 
@@ -77,14 +77,19 @@ std::vector<std::int16_t> random_pcm(std::size_t n, std::mt19937& rng) {
   return v;
 }
 
+// Both flavours of the scalar specification (unfused: scalar/SSE2 tables; fused: the AVX2/AVX-512 oracle).
 TEST(ProgressKernels, ScalarMatchesNaiveDft) {
   std::mt19937 rng(11);
+  for (bool fused : {false, true})
   for (const auto& [rate, len] : {std::pair{8000.0, std::size_t{40}}, std::pair{16000.0, std::size_t{80}}}) {
+    SCOPED_TRACE(fused ? "fused flavour" : "unfused flavour");
     const std::size_t n = kProgressSub * len, m = 21;
     Tables t(m, len, rate, rng);
     const auto x = random_pcm(n, rng);
     Out o(t.m16, 1, n);
-    progress_kernels(Isa::scalar).single(x.data(), t.k, o.scratch.data(), o.view());
+    const auto& spec = progress_reference_kernels(fused);
+    ASSERT_EQ(spec.fused, fused);
+    spec.single(x.data(), t.k, o.scratch.data(), o.view());
     std::int64_t s = 0, q = 0;
     for (auto v : x) {
       s += v;
@@ -120,7 +125,8 @@ TEST(ProgressKernels, EveryIsaBitIdenticalToScalarAndSingleEqualsMulti) {
     }
     const auto& k = progress_kernels(isa);
     ASSERT_EQ(k.isa, isa);
-    const auto& ref = progress_kernels(Isa::scalar);
+    EXPECT_EQ(k.fused, isa == Isa::avx2 || isa == Isa::avx512) << isa_name(isa);
+    const auto& ref = progress_reference_kernels(k.fused);  // the scalar specification of its flavour
     for (std::size_t len : {2u, 8u, 40u, 80u}) {
       for (std::size_t m : {1u, 5u, 16u, 29u}) {
         const std::size_t n = kProgressSub * len;
