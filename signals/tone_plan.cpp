@@ -2,6 +2,7 @@
 #include "signals/tone_plan.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -344,11 +345,20 @@ TonePlan load_tone_plan(const std::string& path) {
   return parse_tone_plan(ss.str(), path);
 }
 
-TonePlan load_country_plan(const std::string& data_dir, std::string_view country) {
+TonePlan load_country_plan(const std::string& data_dir, std::string_view country_code) {
+  // ISO 3166 codes in either case ("IN", "in"); letters only, so a code can never name a path outside data/tones.
+  std::string country(country_code);
+  for (auto& c : country) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (country == "uk") country = "gb";  // common usage; ISO 3166 says GB
-  const std::filesystem::path p = std::filesystem::path(data_dir) / "tones" / (std::string(country) + ".toml");
+  const bool letters = !country.empty() && std::all_of(country.begin(), country.end(), [](char c) {
+    return c >= 'a' && c <= 'z';
+  });
+  if (!letters)
+    throw std::runtime_error("no tone plan for country '" + std::string(country_code) +
+                             "' (a country is an ISO 3166 letter code, e.g. us, gb, de)");
+  const std::filesystem::path p = std::filesystem::path(data_dir) / "tones" / (country + ".toml");
   if (!std::filesystem::exists(p))
-    throw std::runtime_error("no tone plan for country '" + std::string(country) + "' (" + p.string() + ")");
+    throw std::runtime_error("no tone plan for country '" + country + "' (" + p.string() + ")");
   return load_tone_plan(p.string());
 }
 

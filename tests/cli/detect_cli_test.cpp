@@ -105,6 +105,22 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   return rows;
 }
 
+// Country codes are ISO 3166 codes in either case: `generate tone dial --country IN` makes India's 400 x 25 Hz
+// dial tone (a 400 Hz carrier with sidebands at 375 and 425 Hz), which `detect --country IN` and `--country in`
+// report as dial tone, and `--country auto` as India's (in.dial).
+TEST(DetectCli, CountryCodesInEitherCase) {
+  const std::string path = temp_dir() + "/in-dial.wav";
+  const auto g = run_cli({"generate", "tone", "dial", "--country", "IN", "-o", path});
+  ASSERT_EQ(g.exit_code, 0) << g.err;
+  for (const std::string cc : {"IN", "in", "auto"}) {
+    const auto d = run_cli({"detect", "--detect", "progress", "--country", cc, "--format", "jsonl", path});
+    ASSERT_EQ(d.exit_code, 0) << cc << ": " << d.err;
+    EXPECT_NE(d.out.find("\"value\":\"dial\""), std::string::npos) << cc << ": " << d.out;
+    if (cc == "auto") EXPECT_NE(d.out.find("\"tone\":\"in.dial\""), std::string::npos) << d.out;
+    EXPECT_NE(d.out.find("\"frequencies\":[375.0,400.0,425.0]"), std::string::npos) << cc << ": " << d.out;
+  }
+}
+
 TEST(DetectCli, EveryFormatParsesBackToTheSameEvents) {
   const std::string dir = temp_dir();
   const std::string a = dir + "/a, \"quoted\".wav", b = dir + "/b.wav";

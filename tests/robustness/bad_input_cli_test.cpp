@@ -164,6 +164,10 @@ TEST_F(BadInput, JobsZero) { expect({"detect", "--jobs", "0", "x.wav"}, 2, {"--j
 TEST_F(BadInput, UnknownCountry) {
   expect({"detect", "--country", "zz", file("ok.wav", wav(pcm16_silence(800)))}, 2, {"no tone plan for country 'zz'"});
 }
+TEST_F(BadInput, CountryThatIsAPath) {
+  expect({"detect", "--country", "../tones/us", file("ok.wav", wav(pcm16_silence(800)))}, 2,
+         {"no tone plan for country '../tones/us'", "ISO 3166"});
+}
 TEST_F(BadInput, OutputInMissingFolder) {
   expect({"detect", "-o", dir_ + "/no/such/out.txt", file("ok.wav", wav(pcm16_silence(800)))}, 1, {"cannot create"});
 }
