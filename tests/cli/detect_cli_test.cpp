@@ -116,7 +116,9 @@ TEST(DetectCli, CountryCodesInEitherCase) {
     const auto d = run_cli({"detect", "--detect", "progress", "--country", cc, "--format", "jsonl", path});
     ASSERT_EQ(d.exit_code, 0) << cc << ": " << d.err;
     EXPECT_NE(d.out.find("\"value\":\"dial\""), std::string::npos) << cc << ": " << d.out;
-    if (cc == "auto") EXPECT_NE(d.out.find("\"tone\":\"in.dial\""), std::string::npos) << d.out;
+    if (cc == "auto") {
+      EXPECT_NE(d.out.find("\"tone\":\"in.dial\""), std::string::npos) << d.out;
+    }
     EXPECT_NE(d.out.find("\"frequencies\":[375.0,400.0,425.0]"), std::string::npos) << cc << ": " << d.out;
   }
 }
