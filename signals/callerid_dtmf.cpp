@@ -31,16 +31,6 @@ void check_number(std::string_view s, const char* field) {
 }
 }  // namespace
 
-namespace {
-// head + body + tail, appended (GCC 12 at -O3 reports a false -Wrestrict on "A" + std::string; bug 105329).
-std::string join(std::string_view head, std::string_view body, std::string_view tail = {}) {
-  std::string s;
-  s.reserve(head.size() + body.size() + tail.size());
-  s.append(head).append(body).append(tail);
-  return s;
-}
-}  // namespace
-
 std::string encode_dtmf_callerid(const CallerIdMessage& msg, DtmfCallerIdFormat format) {
   check_number(msg.number.view(), "number");
   check_number(msg.redirecting.view(), "redirecting");
@@ -49,21 +39,20 @@ std::string encode_dtmf_callerid(const CallerIdMessage& msg, DtmfCallerIdFormat 
   switch (format) {
     case DtmfCallerIdFormat::a_c: {
       std::string s;
-      if (!num.empty()) s += join("A", num);
-      if (!msg.redirecting.empty()) s += join("D", msg.redirecting.view());
+      if (!num.empty()) s += "A" + num;
+      if (!msg.redirecting.empty()) s += "D" + msg.redirecting.str();
       if (num.empty()) s += msg.number_absent == 'P' ? "B10" : "B00";
-      s += 'C';
-      return s;
+      return s + "C";
     }
     case DtmfCallerIdFormat::a_hash:
-      if (!num.empty()) return join("A", num, "#");
+      if (!num.empty()) return "A" + num + "#";
       return msg.number_absent == 'P' ? "D1#" : "D3#";
     case DtmfCallerIdFormat::d_c:
       if (num.empty()) throw std::invalid_argument("number_absent: the d_c format has no absence code");
-      return join("D", num, "C");
+      return "D" + num + "C";
     case DtmfCallerIdFormat::hash:
       if (num.empty()) throw std::invalid_argument("number_absent: the hash format has no absence code");
-      return join({}, num, "#");
+      return num + "#";
   }
   throw std::invalid_argument("format: unknown");
 }
