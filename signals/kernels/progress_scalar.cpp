@@ -1,10 +1,9 @@
 // The specification of the call-progress block kernels (see progress_kernels.hpp): plain loops, no intrinsics, in
 // both flavours (unfused: the scalar table; fused, std::fma: the oracle of the AVX2 and AVX-512 kernels).
-#include "signals/kernels/progress_kernels.hpp"
-
 #include <cmath>
 
 #pragma GCC optimize("fp-contract=off")
+#include "signals/kernels/progress_kernels_impl.hpp"  // progress_convert (no intrinsics)
 
 namespace linedsp::detail {
 
@@ -55,16 +54,7 @@ void one_filter(const float* x, std::size_t step, const ProgressConsts& k, std::
 
 template <bool Fused>
 void single_impl(const std::int16_t* x, const ProgressConsts& k, float* scratch, const ProgressOut& out) noexcept {
-  const std::size_t n = kProgressSub * k.sub_len;
-  std::int64_t s = 0, q = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t v = x[i];
-    scratch[i] = static_cast<float>(v);
-    s += v;
-    q += v * v;
-  }
-  out.sum[0] = s;
-  out.sumsq[0] = q;
+  progress_convert(x, kProgressSub * k.sub_len, scratch, out.sum, out.sumsq);  // plain loop, shared with the SIMD files
   for (std::size_t f = 0; f < k.m; ++f)
     one_filter<Fused>(scratch, 1, k, f, k.cos_w[f], k.sin_w[f], out.x_re[f], out.x_im[f], out.env + f, k.stride);
 }
