@@ -37,7 +37,7 @@ double high_of(char d) { return kHigh[kDigits.find(d) % 4]; }
 
 struct Signal {
   std::vector<double> x;
-  void silence(double ms, int rate = 8000) { x.insert(x.end(), static_cast<std::size_t>(ms * rate / 1000), 0.0); }
+  void silence(double ms, int rate = 8000) { x.resize(x.size() + static_cast<std::size_t>(ms * rate / 1000), 0.0); }
   void tones(double f1, double l1_dbm0, double f2, double l2_dbm0, double ms, int rate = 8000, double phase = 0.3) {
     const auto n = static_cast<std::size_t>(ms * rate / 1000);
     const double a1 = dbm0_to_peak(l1_dbm0), a2 = dbm0_to_peak(l2_dbm0);
