@@ -45,7 +45,6 @@ inline void progress_convert_lanes(const std::int16_t* __restrict x, std::size_t
     for (std::size_t i = 0; i < frames; ++i) {
       const std::int16_t* __restrict in = x + i * channels + ch;
       float* __restrict o = out + i * channels + ch;
-      __builtin_prefetch(in + 8 * channels);  // the caller's frames are often fresh from memory
       for (std::size_t l = 0; l < G; ++l) {
         const std::int32_t v = in[l];
         o[l] = static_cast<float>(v);
