@@ -44,28 +44,32 @@ struct ModemToneTables {
       }
       r0[f] = std::polar(1.0f, static_cast<float>(std::fmod(w * static_cast<double>(block), kTwoPi)));
     }
-    // V.21 correlators: e^{-j w n} over the common period of 1650 and 1850 Hz (160 samples at 8 kHz).
+    // V.21 correlators: e^{-j w n} over the common period of 1650 and 1850 Hz (160 samples at 8 kHz), as four rows
+    // (mark re, im, space re, im) extended by a block past the period so a block's coefficients are contiguous.
     period = static_cast<std::size_t>(fs / 50);
     window = static_cast<std::size_t>(std::lround(fs / kV21BitRate));
     debounce = static_cast<std::uint32_t>(window / 4);
-    v21m.resize(period);
-    v21s.resize(period);
-    for (std::size_t n = 0; n < period; ++n) {
-      v21m[n] = std::polar(1.0f, static_cast<float>(-kTwoPi * kV21MarkHz * static_cast<double>(n) / fs));
-      v21s[n] = std::polar(1.0f, static_cast<float>(-kTwoPi * kV21SpaceHz * static_cast<double>(n) / fs));
+    v21_stride = period + block;
+    v21.assign(4 * v21_stride, 0.0f);
+    for (std::size_t j = 0; j < v21_stride; ++j) {
+      const double n = static_cast<double>(j % period);
+      v21[j] = static_cast<float>(std::cos(kTwoPi * kV21MarkHz * n / fs));
+      v21[v21_stride + j] = static_cast<float>(-std::sin(kTwoPi * kV21MarkHz * n / fs));
+      v21[2 * v21_stride + j] = static_cast<float>(std::cos(kTwoPi * kV21SpaceHz * n / fs));
+      v21[3 * v21_stride + j] = static_cast<float>(-std::sin(kTwoPi * kV21SpaceHz * n / fs));
     }
     for (int j = 0; j < kAmWindow; ++j)
       am[static_cast<std::size_t>(j)] = std::polar(1.0f, static_cast<float>(-kTwoPi * kAnsamRateHz * j / 200.0));
   }
   std::size_t bytes() const noexcept {
-    return sizeof(*this) + dft.size() * sizeof(float) + (v21m.size() + v21s.size()) * sizeof(std::complex<float>);
+    return sizeof(*this) + (dft.size() + v21.size()) * sizeof(float);
   }
   int rate;
-  std::size_t block, period, window;
+  std::size_t block, period, window, v21_stride;
   std::uint32_t debounce;
   std::vector<float> dft;
   std::array<std::complex<float>, 4> r0{};
-  std::vector<std::complex<float>> v21m, v21s;
+  std::vector<float> v21;
   std::array<std::complex<float>, kAmWindow> am{};
 };
 
@@ -148,7 +152,6 @@ void ModemToneDetector::reset() noexcept {
   v21_ = V21{};
   buf_.fill(0);
   xf_.fill(0.0f);
-  ring_.fill(0.0f);
   fill_ = 0;
   out_n_ = 0;
 }
@@ -162,7 +165,7 @@ float ModemToneDetector::level_of(const Track& t) const noexcept {
 }
 
 // On/off and frequency of one bin. Does not shift y1/y2 except when the tone starts (the caller shifts after use).
-ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin, cf y, bool good,
+[[gnu::always_inline]] inline ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin, cf y, bool good,
                                                       float power) noexcept {
   if (!t.on) {
     if (!good) return Step::off;
@@ -253,7 +256,7 @@ void ModemToneDetector::answer_end_at(std::uint64_t end) noexcept {
   }
 }
 
-void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
+[[gnu::always_inline]] inline void ModemToneDetector::answer_block(cf y, float power, float energy) noexcept {
   Track& t = ans_t_;
   const bool good = power >= min_power_ && power >= min_purity_ * energy;
   const Step st = step_track(t, detail::kAns, y, good, power);
@@ -387,7 +390,7 @@ void ModemToneDetector::cng_burst_end() noexcept {
   emit(e);
 }
 
-void ModemToneDetector::cng_block(cf y, float power, float energy) noexcept {
+[[gnu::always_inline]] inline void ModemToneDetector::cng_block(cf y, float power, float energy) noexcept {
   const bool good = power >= min_power_ && power >= min_purity_ * energy;
   const Step st = step_track(cng_t_, detail::kCng, y, good, power);
   if (st == Step::ended) cng_burst_end();
@@ -475,50 +478,88 @@ void ModemToneDetector::v21_block(float band_power, float energy) noexcept {
   if (!v21_.gated) {
     v21_ = V21{};
     v21_.gated = true;
+    std::fill_n(xf_.data(), block_, 0.0f);  // the window starts empty
   }
   if (gate) {
     v21_.level_sum += band_power;
     ++v21_.level_n;
   }
+  if (block_ == 40) v21_correlate<40>();
+  else v21_correlate<80>();
+}
+
+// The sliding one-bit correlators at mark and space, sample by sample: each sample adds its term and drops the
+// term of the sample a window back (zero while the window fills after the gate opened). The terms are computed
+// for the whole block first, then summed in order.
+template <std::size_t B>
+void ModemToneDetector::v21_correlate() noexcept {
   const auto& tab = *tab_;
-  const std::size_t w = tab.window, period = tab.period;
-  const std::uint64_t base = k_ * block_;
-  std::size_t idx = static_cast<std::size_t>(base % period);                 // phase index of sample n
-  std::size_t oidx = (idx + period - w % period) % period;                   // ... of sample n - w
-  for (std::size_t i = 0; i < block_; ++i, idx = idx + 1 == period ? 0 : idx + 1,
-                   oidx = oidx + 1 == period ? 0 : oidx + 1) {
-    const std::uint64_t n = base + i;
-    const float x = xf_[i];
-    if (v21_.filled == w) {
-      const float old = ring_[v21_.pos];
-      v21_.zm -= old * tab.v21m[oidx];
-      v21_.zs -= old * tab.v21s[oidx];
-    } else {
-      ++v21_.filled;
-    }
-    ring_[v21_.pos] = x;
-    if (++v21_.pos == w) v21_.pos = 0;
-    v21_.zm += x * tab.v21m[idx];
-    v21_.zs += x * tab.v21s[idx];
-    if (v21_.filled < w) continue;
-    // Decisions debounced: a change must hold for a quarter bit (noise near a transition flickers).
-    const int b = cnorm(v21_.zm) > cnorm(v21_.zs) ? 1 : 0;
-    if (b == v21_.bit) {
-      v21_.cand = -1;
+  const std::size_t w = tab.window, period = tab.period, stride = tab.v21_stride;
+  const std::uint64_t base = k_ * B;
+  const std::size_t idx = static_cast<std::size_t>(base % period);  // phase index of the block's first sample
+  const std::size_t oidx = (idx + period - w % period) % period;   // ... of the sample a window before it
+  const float* cur = xf_.data() + B;
+  const float* old = cur - w;
+  const float* mr = tab.v21.data();
+  const float* mi = mr + stride;
+  const float* sr = mi + stride;
+  const float* si = sr + stride;
+  alignas(64) float zmr[B], zmi[B], zsr[B], zsi[B];
+  for (std::size_t i = 0; i < B; ++i) {
+    zmr[i] = cur[i] * mr[idx + i] - old[i] * mr[oidx + i];
+    zmi[i] = cur[i] * mi[idx + i] - old[i] * mi[oidx + i];
+    zsr[i] = cur[i] * sr[idx + i] - old[i] * sr[oidx + i];
+    zsi[i] = cur[i] * si[idx + i] - old[i] * si[oidx + i];
+  }
+  float amr = v21_.zmr, ami = v21_.zmi, asr = v21_.zsr, asi = v21_.zsi;
+  for (std::size_t i = 0; i < B; ++i) {
+    zmr[i] = amr += zmr[i];
+    zmi[i] = ami += zmi[i];
+    zsr[i] = asr += zsr[i];
+    zsi[i] = asi += zsi[i];
+  }
+  v21_.zmr = amr;
+  v21_.zmi = ami;
+  v21_.zsr = asr;
+  v21_.zsi = asi;
+  alignas(64) std::int32_t mark[B];
+  for (std::size_t i = 0; i < B; ++i)
+    mark[i] = zmr[i] * zmr[i] + zmi[i] * zmi[i] > zsr[i] * zsr[i] + zsi[i] * zsi[i] ? 1 : 0;
+  std::copy_n(cur, B, xf_.data());  // this block is the next one's window history
+  // Decisions start once the window is full (sample w - 1 after the gate opened).
+  std::size_t i = 0;
+  if (v21_.filled < w) {
+    i = w - 1 - v21_.filled;
+    v21_.filled = std::min(w, v21_.filled + B);
+  }
+  // Decisions debounced: a change must hold for a quarter bit (noise near a transition flickers). The state is
+  // kept in locals (v21_run_end does not touch it).
+  int bit = v21_.bit, cand = v21_.cand;
+  std::uint32_t cand_n = v21_.cand_n;
+  std::uint64_t cand_start = v21_.cand_start, run_start = v21_.run_start;
+  for (; i < B; ++i) {
+    const int b = mark[i];
+    if (b == bit) {
+      cand = -1;
       continue;
     }
-    if (b != v21_.cand) {
-      v21_.cand = b;
-      v21_.cand_start = n;
-      v21_.cand_n = 0;
+    if (b != cand) {
+      cand = b;
+      cand_start = base + i;
+      cand_n = 0;
     }
-    if (++v21_.cand_n >= tab.debounce || v21_.bit < 0) {
-      if (v21_.bit >= 0) v21_run_end(v21_.bit, v21_.run_start, v21_.cand_start);
-      v21_.bit = b;
-      v21_.run_start = v21_.cand_start;
-      v21_.cand = -1;
+    if (++cand_n >= tab.debounce || bit < 0) {
+      if (bit >= 0) v21_run_end(bit, run_start, cand_start);
+      bit = b;
+      run_start = cand_start;
+      cand = -1;
     }
   }
+  v21_.bit = bit;
+  v21_.cand = cand;
+  v21_.cand_n = cand_n;
+  v21_.cand_start = cand_start;
+  v21_.run_start = run_start;
 }
 
 // ---- end of stream -----------------------------------------------------------------------------------------
@@ -562,7 +603,7 @@ void ModemToneDetectorBank::reset() noexcept {
 void ModemToneDetector::run_block(const std::int16_t* x) noexcept {
   out_n_ = 0;
   alignas(64) float out[detail::kRows + 1];
-  dft_(x, block_, tab_->dft.data(), xf_.data(), out);
+  dft_(x, block_, tab_->dft.data(), xf_.data() + block_, out);
   const float energy = out[detail::kRows] * inv_n_;  // mean power of the block
   last_power_ = energy;
   cf y[4];

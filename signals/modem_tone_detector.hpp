@@ -180,9 +180,8 @@ class ModemToneDetector {
     std::uint64_t mark_start = 0, first_start = 0, last_end = 0;
     std::uint32_t flags = 0;
     std::uint32_t bad = 0;        // consecutive runs that fit no flag
-    std::size_t filled = 0;       // samples in the correlator window
-    std::size_t pos = 0;          // ring position
-    cf zm{}, zs{};
+    std::size_t filled = 0;       // samples in the correlator window (up to its length)
+    float zmr = 0.0f, zmi = 0.0f, zsr = 0.0f, zsi = 0.0f;  // the mark and space correlators
     double level_sum = 0.0;
     std::uint32_t level_n = 0;
   };
@@ -207,6 +206,8 @@ class ModemToneDetector {
   void cng_burst_end() noexcept;
   void cng_end_sequence() noexcept;
   void v21_block(float band_power, float energy) noexcept;
+  template <std::size_t B>
+  void v21_correlate() noexcept;
   void v21_break() noexcept;
   void v21_bad_run() noexcept;
   float track_offset_hz(const Track& t) const noexcept;
@@ -233,9 +234,11 @@ class ModemToneDetector {
   Cng cng_;
   V21 v21_;
   alignas(64) std::array<std::int16_t, kMaxBlock> buf_{};  // the block being filled
-  alignas(64) std::array<float, kMaxBlock> xf_{};          // the last block as float (the kernel's copy)
+  // The previous block and this one as float (the kernel writes this one at xf_[block_]): the V.21 correlators'
+  // window (27 / 53 samples) reaches back into the previous block. The previous half is zero when the V.21 gate
+  // opens (the window starts empty) and copied from this half after each gated block.
+  alignas(64) std::array<float, 2 * kMaxBlock> xf_{};
   std::size_t fill_ = 0;
-  std::array<float, 64> ring_{};  // V.21 correlator window (<= 54 samples)
   std::array<ModemToneEvent, 8> out_{};
   std::size_t out_n_ = 0;
 };
