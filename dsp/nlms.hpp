@@ -35,6 +35,8 @@ struct NlmsKernels {
   float (*dot)(const float* w, const float* x, std::size_t n) noexcept;  // sum w[k] x[k]
   // adapt_filter for w plus the output of a second filter wf over the same window, in one pass:
   //   w[k] += a g[k] xo[k];  returns sum w[k] xn[k];  *p = sum g[k] xn[k]^2;  *yf = sum wf[k] xn[k]
+  // xo must be xn + 1 (the one-sample-older window of the same history, xn[0..n] readable): the AVX-512
+  // variant builds xo from the vectors of xn it has loaded instead of loading it.
   float (*adapt_filter_pair)(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                              std::size_t n, float* p, float* yf) noexcept;
   Isa isa;

@@ -121,42 +121,72 @@ float nlms_dot_avx512(const float* w, const float* x, std::size_t n) noexcept {
   return hsum(_mm512_add_ps(_mm512_add_ps(y0, y1), _mm512_add_ps(y2, y3)));
 }
 
-// One 16-tap vector of the pair kernel. LOAD/STORE are the plain forms in the main loop and the masked ones
-// for the last, partial vector (masked moves with an all-ones mask in the main loop cost ~17 %, measured:
-// they do not fold into the FMAs as memory operands).
-#define LINEDSP_PAIR_LANE(Y, E, F, AT, LOAD, STORE)                                                        \
+// One 16-tap vector of the pair kernel. xo (the history one sample older) is xn shifted by one float: it is
+// built from this vector of xn and the next (valignd) instead of being loaded, so each 16 taps load xn once
+// (measured: the second, always misaligned load of the same history made the kernel load-bound, ~15 % at 512
+// taps). LOAD/STORE are the plain forms in the main loop and the masked ones for the last, partial vector
+// (masked moves with an all-ones mask in the main loop cost ~17 %, measured: they do not fold into the FMAs).
+#define LINEDSP_PAIR_LANE(Y, E, F, AT, XN, XNEXT, LOAD, STORE)                                              \
   {                                                                                                         \
     const __m512 g0 = LOAD(g + (AT));                                                                       \
-    const __m512 xn0 = LOAD(xn + (AT));                                                                     \
-    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), LOAD(xo + (AT)), LOAD(w + (AT)));              \
+    const __m512 xo0 = _mm512_castsi512_ps(                                                                 \
+        _mm512_alignr_epi32(_mm512_castps_si512(XNEXT), _mm512_castps_si512(XN), 1));                       \
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, g0), xo0, LOAD(w + (AT)));                          \
     STORE(w + (AT), w0);                                                                                    \
-    Y = _mm512_fmadd_ps(w0, xn0, Y);                                                                        \
-    E = _mm512_fmadd_ps(_mm512_mul_ps(g0, xn0), xn0, E);                                                    \
-    F = _mm512_fmadd_ps(LOAD(wf + (AT)), xn0, F);                                                           \
+    Y = _mm512_fmadd_ps(w0, XN, Y);                                                                         \
+    E = _mm512_fmadd_ps(_mm512_mul_ps(g0, XN), XN, E);                                                      \
+    F = _mm512_fmadd_ps(LOAD(wf + (AT)), XN, F);                                                            \
   }
 #define LINEDSP_LOAD(P) _mm512_loadu_ps(P)
 #define LINEDSP_STORE(P, V) _mm512_storeu_ps(P, V)
 #define LINEDSP_MLOAD(P) _mm512_maskz_loadu_ps(m, P)
 #define LINEDSP_MSTORE(P, V) _mm512_mask_storeu_ps(P, m, V)
 
+// xo must equal xn + 1 (the canceller's history; dsp/nlms.hpp): xn[0..n] is read (n + 1 floats), xo is not.
 float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                        std::size_t n, float* p, float* yf) noexcept {
+  (void)xo;
   const __m512 va = _mm512_set1_ps(a);
   __m512 y0 = _mm512_setzero_ps(), y1 = y0, e0 = y0, e1 = y0, f0 = y0, f1 = y0;
-  std::size_t k = 0;
-  for (; k + 32 <= n; k += 32) {
-    LINEDSP_PAIR_LANE(y0, e0, f0, k, LINEDSP_LOAD, LINEDSP_STORE)
-    LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, LINEDSP_LOAD, LINEDSP_STORE)
+  if (n == 0) {
+    *p = 0.0f;
+    *yf = 0.0f;
+    return 0.0f;
   }
-  // 0-1 full vectors left, then possibly a partial one; the j-th goes to accumulator j.
-  if (k + 16 <= n) LINEDSP_PAIR_LANE(y0, e0, f0, k, LINEDSP_LOAD, LINEDSP_STORE)
-  const std::size_t full = k + (n - k) / 16 * 16;  // the partial vector's start (full vectors before it)
-  if (full < n) {
-    const __mmask16 m = tail_mask(n - full);
-    if (full == k) {
-      LINEDSP_PAIR_LANE(y0, e0, f0, full, LINEDSP_MLOAD, LINEDSP_MSTORE)
+  // The vector of xn after the one at k: plain while it lies within xn[0..n], else only its valid floats.
+  const auto next = [&](std::size_t k) {
+    const std::size_t at = k + 16;
+    if (at + 16 <= n + 1) return _mm512_loadu_ps(xn + at);
+    return _mm512_maskz_loadu_ps(tail_mask(n + 1 - at), xn + at);
+  };
+  __m512 x0 = n >= 16 ? _mm512_loadu_ps(xn) : _mm512_maskz_loadu_ps(tail_mask(n + 1), xn);
+  std::size_t k = 0;
+  for (; k + 48 <= n + 1; k += 32) {  // both vectors full and the one after them readable in full
+    const __m512 x1 = _mm512_loadu_ps(xn + k + 16), x2 = _mm512_loadu_ps(xn + k + 32);
+    LINEDSP_PAIR_LANE(y0, e0, f0, k, x0, x1, LINEDSP_LOAD, LINEDSP_STORE)
+    LINEDSP_PAIR_LANE(y1, e1, f1, k + 16, x1, x2, LINEDSP_LOAD, LINEDSP_STORE)
+    x0 = x2;
+  }
+  // The remaining full vectors (alternating accumulators as above), then possibly a partial one.
+  bool second = false;
+  for (; k + 16 <= n; k += 16) {
+    const __m512 x1 = next(k);
+    if (second) {
+      LINEDSP_PAIR_LANE(y1, e1, f1, k, x0, x1, LINEDSP_LOAD, LINEDSP_STORE)
     } else {
-      LINEDSP_PAIR_LANE(y1, e1, f1, full, LINEDSP_MLOAD, LINEDSP_MSTORE)
+      LINEDSP_PAIR_LANE(y0, e0, f0, k, x0, x1, LINEDSP_LOAD, LINEDSP_STORE)
+    }
+    second = !second;
+    x0 = x1;
+  }
+  if (k < n) {
+    // x0 holds xn[k..n] (n - k + 1 <= 16 floats, zero beyond), all xo needs for the n - k taps left.
+    const __mmask16 m = tail_mask(n - k);
+    const __m512 zero = _mm512_setzero_ps();
+    if (second) {
+      LINEDSP_PAIR_LANE(y1, e1, f1, k, x0, zero, LINEDSP_MLOAD, LINEDSP_MSTORE)
+    } else {
+      LINEDSP_PAIR_LANE(y0, e0, f0, k, x0, zero, LINEDSP_MLOAD, LINEDSP_MSTORE)
     }
   }
   *p = hsum(_mm512_add_ps(e0, e1));

@@ -112,6 +112,28 @@ TEST_P(NlmsKernelsIsa, PairMatchesScalar) {
   }
 }
 
+// The pair kernel's update uses the one-sample-older window xo = xn + 1 (dsp/nlms.hpp; the AVX-512 variant
+// builds it from the xn vectors it loaded, with the last float xn[n] read from the partial or next vector).
+// With a step large enough that the update is as big as the taps, every variant's taps must equal a naive
+// double-precision w[k] + a g[k] x[k + 1] (a step of 1e-9, above, moves large-n taps by less than the tolerance).
+TEST_P(NlmsKernelsIsa, PairUpdatesFromTheOlderWindow) {
+  const auto& k = nlms_kernels(GetParam());
+  for (std::size_t n = 1; n <= 260; ++n) {
+    const std::size_t off = (n * 7) % 5 % 3;
+    Data a = make(n, static_cast<unsigned>(n * 11 + 2));
+    const Data f = make(n, static_cast<unsigned>(n * 13 + 3));
+    std::vector<double> want(n);
+    const float step = 1e-5f * float(n);
+    for (std::size_t i = 0; i < n; ++i)
+      want[i] = double(a.w[off + i]) + double(step) * a.g[off + i] * a.x[off + i + 1];
+    float p = 0.0f, yf = 0.0f;
+    k.adapt_filter_pair(a.w.data() + off, f.w.data() + off, a.g.data() + off, a.x.data() + off + 1, a.x.data() + off,
+                        step, n, &p, &yf);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_NEAR(a.w[off + i], want[i], 1e-5 * std::fabs(want[i]) + 1e-6) << "n=" << n << " tap " << i;
+  }
+}
+
 TEST_P(NlmsKernelsIsa, GainsMatchScalarAndSumToOne) {
   const auto& ref = nlms_kernels(Isa::scalar);
   const auto& k = nlms_kernels(GetParam());
