@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <numbers>
 #include <stdexcept>
 
@@ -109,7 +108,6 @@ void EchoCanceller::reset() noexcept {
   last_reopen_ = 0;
   narrowings_ = reopenings_ = 0;
   pos_ = hist_slack_;
-  ahead_ = 0;
   n_ = 0;
   a_ = p_ = 0.0f;
   py_ = pbe_ = px_hold_ = 0.0f;
@@ -207,42 +205,26 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
   const bool hp = cfg_.near_highpass;
   const bool proportionate = cfg_.proportionate_alpha > -1.0f;
   for (std::size_t i = 0; i < n; ++i) {
-    // Far-end history, newest first (xn = x(t-k), xo = x(t-1-k)), written up to kHistAhead samples ahead of
-    // the filters (DC-blocked as they are written): the kernels' vector loads then never cover a float stored
-    // just before them, which the store buffer cannot forward (measured: a stall per sample while the window
-    // starts at tap 0). Only samples of this call are written ahead, so none is pending between calls.
-    if (ahead_ < 2 && i + ahead_ < n) {
-      const std::size_t m = std::min(kHistAhead - ahead_, n - i - ahead_);
-      if (pos_ < ahead_ + m) {
-        std::memmove(hist_.data() + hist_slack_ - ahead_, hist_.data() + pos_ - ahead_,
-                     (taps_ + 1 + ahead_) * sizeof(float));
-        pos_ = hist_slack_;
-      }
-      for (std::size_t q = 0; q < m; ++q) {
-        // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the far reference, as on the near input
-        // below: filtering both keeps the echo path the canceller sees equal to the line's (short), where
-        // filtering only the near end would append the blocker's long tail to it.
-        const float x_raw = static_cast<float>(far[(i + ahead_ + q) * stride]);
-        float xv = x_raw;
-        if (hp) {
-          xv = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
-          hp_fx1_ = x_raw;
-          hp_fy1_ = xv;
-        }
-        hist_[pos_ - ahead_ - 1 - q] = xv;
-      }
-      ahead_ += m;
-    }
-    --pos_;
-    --ahead_;
-    const float x = hist_[pos_];
-    const float d_raw = static_cast<float>(near[i * stride]);
-    float d = d_raw;
+    const float x_raw = static_cast<float>(far[i * stride]), d_raw = static_cast<float>(near[i * stride]);
+    // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
+    // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
+    // filtering only the near end would append the blocker's long tail to it.
+    float d = d_raw, x = x_raw;
     if (hp) {
       d = d_raw - hp_x1_ + 0.995f * hp_y1_;
       hp_x1_ = d_raw;
       hp_y1_ = d;
+      x = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
+      hp_fx1_ = x_raw;
+      hp_fy1_ = x;
     }
+    // Far-end history, newest first: xn = x(t-k), xo = x(t-1-k).
+    if (pos_ == 0) {
+      std::copy(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(taps_ + 1),
+                hist_.begin() + static_cast<std::ptrdiff_t>(hist_slack_));
+      pos_ = hist_slack_;
+    }
+    hist_[--pos_] = x;
     const float* xn = hist_.data() + pos_;
     const std::size_t nw = hi_ - lo_;
 

@@ -171,9 +171,7 @@ class EchoCanceller {
   detail::AlignedFloats w_, wf_, g_, hist_;  // background taps, foreground taps, tap gains, far history
   std::vector<float> block_max_;  // |far| maxima of 16-sample blocks over the tail (Geigel)
   std::vector<float> tap_energy_;  // per 16-tap block energy of the taps (active-window scratch)
-  std::size_t pos_ = 0;            // newest far sample the filters have reached
-  std::size_t ahead_ = 0;          // far samples of the current call already in the history beyond it
-  static constexpr std::size_t kHistAhead = 16;
+  std::size_t pos_ = 0;
   std::size_t lo_ = 0, hi_ = 0;    // active window of taps
   float window_floor_;             // window_floor_db as an energy ratio
   // constants
