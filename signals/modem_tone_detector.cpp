@@ -15,10 +15,12 @@ namespace linedsp {
 
 const ModemToneKernels& modem_tone_kernels(Isa isa) noexcept {
   static const ModemToneKernels k[] = {
-      {detail::modem_tone_dft_scalar, Isa::scalar, detail::modem_tone_deinterleave_scalar},
-      {detail::modem_tone_dft_sse2, Isa::sse2, detail::modem_tone_deinterleave_sse2},
-      {detail::modem_tone_dft_avx2, Isa::avx2, detail::modem_tone_deinterleave_sse2},
-      {detail::modem_tone_dft_avx512, Isa::avx512, detail::modem_tone_deinterleave_sse2},
+      {detail::modem_tone_dft_scalar, Isa::scalar, detail::modem_tone_deinterleave_scalar,
+       detail::modem_tone_energy_scalar},
+      {detail::modem_tone_dft_sse2, Isa::sse2, detail::modem_tone_deinterleave_sse2, detail::modem_tone_energy_sse2},
+      {detail::modem_tone_dft_avx2, Isa::avx2, detail::modem_tone_deinterleave_sse2, detail::modem_tone_energy_avx2},
+      {detail::modem_tone_dft_avx512, Isa::avx512, detail::modem_tone_deinterleave_sse2,
+       detail::modem_tone_energy_avx512},
   };
   return k[static_cast<int>(isa_supported(isa) ? isa : Isa::scalar)];
 }
@@ -128,10 +130,14 @@ ModemToneDetector::ModemToneDetector(const ModemToneDetectorConfig& cfg, Isa isa
   require(cfg.v21_min_purity > 0.0 && cfg.v21_min_purity < 1.0, "v21_min_purity", "must be in (0, 1)");
   tab_ = &detail::tables_for(cfg.sample_rate_hz);
   dft_ = modem_tone_kernels(isa).dft;
+  energy_ = modem_tone_kernels(isa).energy;
   isa_ = modem_tone_kernels(isa).isa;
   block_ = tab_->block;
   fs_ = cfg.sample_rate_hz;
   min_power_ = static_cast<float>(dbm0_to_power(cfg.min_level_dbm0));
+  // A bin's sine-power estimate 2 |Y|^2 / N^2 is at most twice the block's mean power (Cauchy-Schwarz); 10 % more
+  // covers the DFT's float rounding.
+  quiet_energy_ = static_cast<double>(min_power_) / 2.2 * static_cast<double>(block_);
   min_purity_ = static_cast<float>(cfg.min_purity);
   v21_min_purity_ = static_cast<float>(cfg.v21_min_purity);
   cos_min_reversal_ = static_cast<float>(std::cos(cfg.min_reversal_deg * std::numbers::pi / 180.0));
@@ -395,10 +401,13 @@ void ModemToneDetector::cng_burst_end() noexcept {
   const Step st = step_track(cng_t_, detail::kCng, y, good, power);
   if (st == Step::ended) cng_burst_end();
   else if (st == Step::on) shift(cng_t_, y, good);
-  if (cng_.active && !cng_t_.on) {
-    const double max_off_ms = kCngOffMs * (1.0 + cfg_.cadence_tolerance) + cfg_.cadence_margin_ms;
-    if (static_cast<double>(now() - cng_.last_end) * 1000.0 / fs_ > max_off_ms) cng_end_sequence();
-  }
+  if (cng_.active && !cng_t_.on) cng_wait();
+}
+
+// Between bursts: the sequence ends when no burst came within the longest silence its cadence allows.
+void ModemToneDetector::cng_wait() noexcept {
+  const double max_off_ms = kCngOffMs * (1.0 + cfg_.cadence_tolerance) + cfg_.cadence_margin_ms;
+  if (static_cast<double>(now() - cng_.last_end) * 1000.0 / fs_ > max_off_ms) cng_end_sequence();
 }
 
 // ---- V.21 flags --------------------------------------------------------------------------------------------
@@ -602,6 +611,17 @@ void ModemToneDetectorBank::reset() noexcept {
 
 void ModemToneDetector::run_block(const std::int16_t* x) noexcept {
   out_n_ = 0;
+  // Silence screen: with no tone being tracked, a block too weak for any bin to reach min_level cannot start one,
+  // and the DFT is skipped (the events are the same as with it). Only CNG's wait for its next burst runs.
+  if (!ans_t_.on && !cng_t_.on && !v21_.gated) {
+    const std::uint64_t e = energy_(x, block_);
+    if (static_cast<double>(e) < quiet_energy_) {
+      last_power_ = static_cast<float>(e) * inv_n_;
+      if (cng_.active) cng_wait();
+      ++k_;
+      return;
+    }
+  }
   alignas(64) float out[detail::kRows + 1];
   dft_(x, block_, tab_->dft.data(), xf_.data() + block_, out);
   const float energy = out[detail::kRows] * inv_n_;  // mean power of the block

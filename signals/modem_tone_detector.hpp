@@ -204,6 +204,7 @@ class ModemToneDetector {
   void answer_end_at(std::uint64_t end) noexcept;
   void cng_block(cf y, float power, float energy) noexcept;
   void cng_burst_end() noexcept;
+  void cng_wait() noexcept;
   void cng_end_sequence() noexcept;
   void v21_block(float band_power, float energy) noexcept;
   template <std::size_t B>
@@ -221,8 +222,10 @@ class ModemToneDetector {
   Isa isa_;
   const detail::ModemToneTables* tab_;
   void (*dft_)(const std::int16_t*, std::size_t, const float*, float*, float*) noexcept;
+  std::uint64_t (*energy_)(const std::int16_t*, std::size_t) noexcept;
   std::size_t block_;
   float min_power_;
+  double quiet_energy_;  // block energy (sum of squares) below which no bin can reach min_power_
   float cos_min_reversal_, cos2_min_reversal_, min_purity_, v21_min_purity_;
   float inv_n_, two_inv_n2_;        // 1 / block, 2 / block^2
   std::uint64_t decide_samples_;

@@ -27,18 +27,24 @@ inline constexpr std::size_t kModemToneRows = 8;
 // Pure data movement: every variant gives the same bytes (scalar: plain loops; sse2: 8 x 8 transposes of 16-bit
 // lanes, also used by avx2 and avx512, where it is not the bottleneck; channels outside whole groups of 8 and frames
 // outside whole groups of 8 are copied by the scalar loop).
+//
+// Energy (the detector's silence screen, run before the DFT): the exact sum of x[n]^2 over the block as an unsigned
+// 64-bit integer (scalar: a plain loop; sse2 / avx2 / avx512: pmaddwd pairs, each below 2^31 + 1 so exact as
+// unsigned 32-bit, widened to 64-bit sums). Integer arithmetic: every variant gives the same number.
 struct ModemToneKernels {
   void (*dft)(const std::int16_t* x, std::size_t len, const float* table, float* xf, float* out) noexcept;
   Isa isa;
   void (*deinterleave)(const std::int16_t* src, std::size_t channels, std::size_t frames, std::int16_t* dst,
                        std::size_t dst_stride) noexcept = nullptr;
+  std::uint64_t (*energy)(const std::int16_t* x, std::size_t len) noexcept = nullptr;
 };
 const ModemToneKernels& modem_tone_kernels(Isa isa) noexcept;
 
 namespace detail {
 #define LINEDSP_MODEM_TONE_DECLARE(isa)                                                                    \
   void modem_tone_dft_##isa(const std::int16_t* x, std::size_t len, const float* table, float* xf,        \
-                            float* out) noexcept;
+                            float* out) noexcept;                                                         \
+  std::uint64_t modem_tone_energy_##isa(const std::int16_t* x, std::size_t len) noexcept;
 LINEDSP_MODEM_TONE_DECLARE(scalar)
 LINEDSP_MODEM_TONE_DECLARE(sse2)
 LINEDSP_MODEM_TONE_DECLARE(avx2)

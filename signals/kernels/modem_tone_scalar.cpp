@@ -26,6 +26,15 @@ void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* 
   out[kModemToneRows] = static_cast<float>(e);
 }
 
+std::uint64_t modem_tone_energy_scalar(const std::int16_t* x, std::size_t len) noexcept {
+  std::uint64_t e = 0;
+  for (std::size_t n = 0; n < len; ++n) {
+    const std::int32_t v = x[n];
+    e += static_cast<std::uint32_t>(v * v);  // at most 2^30
+  }
+  return e;
+}
+
 void modem_tone_deinterleave_scalar(const std::int16_t* src, std::size_t channels, std::size_t frames,
                                     std::int16_t* dst, std::size_t dst_stride) noexcept {
   for (std::size_t ch = 0; ch < channels; ++ch)

@@ -42,6 +42,24 @@ void modem_tone_dft_sse2(const std::int16_t* x, std::size_t len, const float* ta
   out[kModemToneRows] = static_cast<float>(e[0] + e[1]);  // exact whatever the order
 }
 
+// Eight samples per pmaddwd: four sums of two squares (each at most 2^31, exact as unsigned 32-bit), widened to
+// two 64-bit sums.
+std::uint64_t modem_tone_energy_sse2(const std::int16_t* x, std::size_t len) noexcept {
+  const __m128i zero = _mm_setzero_si128();
+  __m128i acc = zero;
+  std::size_t n = 0;
+  for (; n + 8 <= len; n += 8) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n));
+    const __m128i m = _mm_madd_epi16(v, v);
+    acc = _mm_add_epi64(acc, _mm_add_epi64(_mm_unpacklo_epi32(m, zero), _mm_unpackhi_epi32(m, zero)));
+  }
+  alignas(16) std::uint64_t s[2];
+  _mm_store_si128(reinterpret_cast<__m128i*>(s), acc);
+  std::uint64_t e = s[0] + s[1];
+  for (; n < len; ++n) e += static_cast<std::uint32_t>(std::int32_t{x[n]} * x[n]);
+  return e;
+}
+
 // 8 channels x 8 frames at a time: eight loads of one frame's 8 channels, a 16-bit 8 x 8 transpose (three rounds of
 // unpacks), eight stores of one channel's 8 frames. The rest (channels beyond a multiple of 8, the last frames)
 // by the scalar loop.

@@ -61,6 +61,31 @@ TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
   }
 }
 
+// The silence screen's energy: every ISA's variant equals a naive 64-bit sum of squares, on random blocks, on
+// blocks of -32768 (each pmaddwd pair then sums to 2^31, the unsigned 32-bit edge) and on lengths off the vector
+// widths, misaligned input included.
+TEST(ModemToneKernels, EnergyEveryIsaEqualsNaiveSum) {
+  std::mt19937 rng(11);
+  std::uniform_int_distribution<int> u(-32768, 32767);
+  for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
+    if (!isa_supported(isa)) {
+      std::printf("%s: not on this CPU, skipped\n", isa_name(isa));
+      continue;
+    }
+    const auto& k = modem_tone_kernels(isa);
+    ASSERT_NE(k.energy, nullptr);
+    for (std::size_t n : {0u, 1u, 7u, 8u, 16u, 31u, 40u, 48u, 80u, 96u, 160u})
+      for (int fill = 0; fill < 3; ++fill)
+        for (std::size_t off : {0u, 1u}) {
+          std::vector<std::int16_t> x(n + 1);
+          for (auto& v : x) v = static_cast<std::int16_t>(fill == 0 ? u(rng) : fill == 1 ? -32768 : 32767);
+          std::uint64_t want = 0;
+          for (std::size_t i = 0; i < n; ++i) want += static_cast<std::uint64_t>(std::int64_t{x[off + i]} * x[off + i]);
+          EXPECT_EQ(k.energy(x.data() + off, n), want) << isa_name(isa) << " n=" << n << " fill=" << fill;
+        }
+  }
+}
+
 // The bank's de-interleave: the scalar variant against a naive index formula, every ISA's variant byte-identical to
 // it, for channel counts on and off multiples of 8, frame counts on and off multiples of 8, misaligned source.
 TEST(ModemToneKernels, DeinterleaveEveryIsaEqualsNaiveIndexing) {
