@@ -39,6 +39,18 @@ struct NlmsKernels {
   // variant builds xo from the vectors of xn it has loaded instead of loading it.
   float (*adapt_filter_pair)(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                              std::size_t n, float* p, float* yf) noexcept;
+  // Two samples per pass, exact (not a delayed update): samples t and t + 1 of the canceller's background and
+  // foreground filters. x is the window of sample t + 1 (x[k] = x(t+1-k)); x[0..n+2] readable. parts selects
+  // the first half (1: the update and sample t's sums), the second (2: sample t + 1's sums, from the taps the
+  // first half left) or both (3); each sum is formed in the same order whichever parts run, so running 1 then
+  // 2 gives bit for bit what 3 gives (a caller's block may end between the two samples).
+  //   part 1:  w[k] += g[k] (a1 x[k+2] + a2 x[k+3])    pending updates of samples t-1 (a1) and t-2 (a2)
+  //            s[0] = sum w[k] x[k+1]   s[1] = sum g[k] x[k+1]^2   s[2] = sum wf[k] x[k+1]
+  //   part 2:  s[3] = sum w[k] x[k]     s[4] = sum g[k] x[k+1] x[k]   s[5] = sum g[k] x[k]^2   s[6] = sum wf[k] x[k]
+  // Sample t + 1's background output after sample t's update a_t is s[3] + a_t s[4]. nullptr where the ISA has
+  // no such kernel (SSE2, AVX2: the canceller then runs one sample per pass).
+  void (*adapt_filter_pair2)(float* w, const float* wf, const float* g, const float* x, float a1, float a2,
+                             std::size_t n, int parts, float* s) noexcept;
   Isa isa;
 };
 

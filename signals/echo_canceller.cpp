@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <stdexcept>
 
@@ -70,7 +71,7 @@ EchoCanceller::EchoCanceller(const EchoCancellerConfig& cfg, Isa isa)
       w_(taps_),
       wf_(taps_),
       g_(taps_),
-      hist_(taps_ + 1 + hist_slack_),
+      hist_(taps_ + 2 + hist_slack_),
       block_max_((taps_ + kBlock - 1) / kBlock),
       tap_energy_((taps_ + kWindowBlock - 1) / kWindowBlock) {
   const float fs = static_cast<float>(cfg.sample_rate_hz);
@@ -109,7 +110,8 @@ void EchoCanceller::reset() noexcept {
   narrowings_ = reopenings_ = 0;
   pos_ = hist_slack_;
   n_ = 0;
-  a_ = p_ = 0.0f;
+  a_ = a_prev_ = 0.0f;
+  pair_ready_ = false;
   py_ = pbe_ = px_hold_ = 0.0f;
   energy_run_ = bg_count_ = 0;
   cur_block_max_ = far_max_ = 0.0f;
@@ -173,7 +175,7 @@ void EchoCanceller::try_narrow_window() noexcept {
   lo_ = new_lo;
   hi_ = new_hi;
   k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
-  a_ = 0.0f;  // the pending update was normalised over the old window
+  a_ = a_prev_ = 0.0f;  // the pending updates were normalised over the old window
   ++narrowings_;
 }
 
@@ -181,7 +183,7 @@ void EchoCanceller::reopen_window() noexcept {
   lo_ = 0;
   hi_ = taps_;
   k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
-  a_ = 0.0f;
+  a_ = a_prev_ = 0.0f;
   poor_run_ = 0;
   last_reopen_ = n_;
   ++reopenings_;
@@ -204,42 +206,90 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
   const bool allow = !frozen_ && !bypass_;
   const bool hp = cfg_.near_highpass;
   const bool proportionate = cfg_.proportionate_alpha > -1.0f;
+  const bool two = k_->adapt_filter_pair2 != nullptr;
+  bool have_next = false;  // the next sample's far value is already in the history (two-sample pass)
   for (std::size_t i = 0; i < n; ++i) {
-    const float x_raw = static_cast<float>(far[i * stride]), d_raw = static_cast<float>(near[i * stride]);
+    const float d_raw = static_cast<float>(near[i * stride]);
     // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
     // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
     // filtering only the near end would append the blocker's long tail to it.
-    float d = d_raw, x = x_raw;
+    const auto far_sample = [&](std::size_t at) {
+      const float x_raw = static_cast<float>(far[at * stride]);
+      if (!hp) return x_raw;
+      const float v = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
+      hp_fx1_ = x_raw;
+      hp_fy1_ = v;
+      return v;
+    };
+    float d = d_raw;
     if (hp) {
       d = d_raw - hp_x1_ + 0.995f * hp_y1_;
       hp_x1_ = d_raw;
       hp_y1_ = d;
-      x = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
-      hp_fx1_ = x_raw;
-      hp_fy1_ = x;
     }
-    // Far-end history, newest first: xn = x(t-k), xo = x(t-1-k).
-    if (pos_ == 0) {
-      std::copy(hist_.begin(), hist_.begin() + static_cast<std::ptrdiff_t>(taps_ + 1),
-                hist_.begin() + static_cast<std::ptrdiff_t>(hist_slack_));
-      pos_ = hist_slack_;
+    // Far-end history, newest first: xn = x(t-k), xo = x(t-1-k). The two-sample pass writes sample t + 1's
+    // value with sample t's (when this call holds it) and reads one float older than the one-sample pass.
+    const bool even = (n_ & 1u) == 0;
+    float x;
+    if (have_next) {
+      x = hist_[--pos_];
+      have_next = false;
+    } else {
+      x = far_sample(i);
+      if (pos_ < 2) {
+        std::memmove(hist_.data() + hist_slack_, hist_.data() + pos_, (taps_ + 2) * sizeof(float));
+        pos_ = hist_slack_;
+      }
+      hist_[--pos_] = x;
+      if (two && even && i + 1 < n) {
+        hist_[pos_ - 1] = far_sample(i + 1);
+        have_next = true;
+      }
     }
-    hist_[--pos_] = x;
     const float* xn = hist_.data() + pos_;
     const std::size_t nw = hi_ - lo_;
 
     // Background filter: pending update (sample t-1) fused with its output for sample t. Foreground filter:
-    // output only; it is what the caller hears.
-    float y, yb;
-    const bool run_background = (adapt_ && allow) || a_ != 0.0f;
-    if (run_background) {
-      yb = k_->adapt_filter_pair(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_, nw,
-                                 &p_, &y);
+    // output only; it is what the caller hears. Two-sample pass (the ISA has one): at an even sample t the
+    // pending updates of t-2 and t-1 and both samples' sums in one pass over the taps (or only sample t's when
+    // the call ends there); at t + 1 the background output is s[3] + a_t s[4], exactly what the updated taps
+    // give.
+    float y, yb, p;
+    if (two) {
+      const bool run_background = (adapt_ && allow) || a_ != 0.0f || (even && a_prev_ != 0.0f);
+      if (!run_background) {
+        y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
+        yb = y;
+        p = 0.0f;
+        bg_skipped_ = true;
+      } else if (even) {
+        k_->adapt_filter_pair2(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn - 1 + lo_, a_, a_prev_, nw,
+                               have_next ? 3 : 1, s2_);
+        yb = s2_[0];
+        p = s2_[1];
+        y = s2_[2];
+      } else {
+        if (!pair_ready_)
+          k_->adapt_filter_pair2(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + lo_, 0.0f, 0.0f, nw, 2, s2_);
+        yb = s2_[3] + a_ * s2_[4];
+        p = s2_[5];
+        y = s2_[6];
+      }
+      pair_ready_ = even && run_background && have_next;
+      a_prev_ = even ? 0.0f : a_;
     } else {
-      y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
-      yb = y;
-      bg_skipped_ = true;
+      const bool run_background = (adapt_ && allow) || a_ != 0.0f;
+      if (run_background) {
+        yb = k_->adapt_filter_pair(w_.data() + lo_, wf_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_,
+                                   nw, &p, &y);
+      } else {
+        y = k_->dot(wf_.data() + lo_, xn + lo_, nw);
+        yb = y;
+        p = 0.0f;
+        bg_skipped_ = true;
+      }
     }
+    const float step = mu_ / (p + delta_);
     const float e = d - y;
     const float eb = d - yb;
 
@@ -250,7 +300,9 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
     const bool hit = std::fabs(d) > geigel_ratio_ * std::max(far_max_, cur_block_max_);
     geigel_seen_ = geigel_seen_ || hit;
     adapt_ = adapt_ && !hit;
-    a_ = adapt_ && allow ? mu_ * eb / (p_ + delta_) : 0.0f;
+    // mu / (p + delta) is formed from the kernel's p before the error is known, so the division runs beside
+    // the error rather than on the per-sample chain (filter -> error -> step -> next update).
+    a_ = adapt_ && allow ? step * eb : 0.0f;
 
     sx_ += x * x;
     sd_ += d * d;
@@ -278,6 +330,15 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
     out[i * stride] = bypass_ ? near[i * stride] : static_cast<std::int16_t>(clamp_to_int16(r));
     ++n_;
     if (n_ % kControl == 0) {
+      // Two-sample pass: sample n-2's update is still pending here; apply it now, with the gains it was computed
+      // under, so the control (comparison copies, rollback, window) and the gain refresh see the taps the
+      // one-sample pass would (the refreshed gains are IPNLMS's |w| proportions: from taps one update older they
+      // took a visibly different path while converging). Costs one update pass per control block.
+      if (a_prev_ != 0.0f) {
+        float unused;
+        k_->adapt_filter(w_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_prev_, nw, &unused);
+        a_prev_ = 0.0f;
+      }
       control();
       // IPNLMS tap gains, refreshed every gain_update_samples while an update is pending or adaptation runs.
       if (proportionate && (a_ != 0.0f || (adapt_ && allow)) && (n_ / kControl) % gain_blocks_ == 0)
@@ -364,7 +425,7 @@ void EchoCanceller::control() noexcept {
                 w_.begin() + static_cast<std::ptrdiff_t>(lo_));
       k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
       s_ee_ = s_ff_;
-      a_ = 0.0f;
+      a_ = a_prev_ = 0.0f;
       ++rollbacks_;
     }
   }

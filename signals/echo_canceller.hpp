@@ -167,7 +167,7 @@ class EchoCanceller {
   EchoCancellerConfig cfg_;
   const NlmsKernels* k_;
   std::size_t taps_;
-  std::size_t hist_slack_;  // history buffer is taps_ + 1 + hist_slack_ long
+  std::size_t hist_slack_;  // history buffer is taps_ + 2 + hist_slack_ long
   detail::AlignedFloats w_, wf_, g_, hist_;  // background taps, foreground taps, tap gains, far history
   std::vector<float> block_max_;  // |far| maxima of 16-sample blocks over the tail (Geigel)
   std::vector<float> tap_energy_;  // per 16-tap block energy of the taps (active-window scratch)
@@ -185,7 +185,9 @@ class EchoCanceller {
   // state
   std::uint64_t n_ = 0;
   float a_ = 0.0f;          // step for the pending update (sample n-1)
-  float p_ = 0.0f;          // x^T G x of the current window
+  float a_prev_ = 0.0f;     // two-sample pass: step of sample n-2 while its update is pending
+  float s2_[7] = {};        // two-sample pass: the kernel's sums (dsp/nlms.hpp)
+  bool pair_ready_ = false;  // s2_[3..6] hold sample n's sums (computed with sample n-1's)
   float cur_block_max_ = 0.0f, far_max_ = 0.0f;
   float px_ = 0.0f, pd_ = 0.0f, pe_ = 0.0f, py_ = 0.0f, pbe_ = 0.0f;  // short-term powers (~8 ms)
   float px_hold_ = 0.0f;                                 // far power held over the tail

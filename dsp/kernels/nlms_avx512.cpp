@@ -200,4 +200,113 @@ float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* x
 #undef LINEDSP_PAIR_LANE
 }  // namespace linedsp::detail
 
+namespace linedsp::detail {
+namespace {
+// One 16-tap vector of the two-sample pass (dsp/nlms.hpp). X1 = x[k..k+16) (sample t+1's window), XNEXT the
+// following 16 floats; sample t's window and the two older ones are X1 shifted by 1, 2, 3 floats (valignd), so
+// the history is loaded once per vector for both samples and both pending updates. M masks the taps (all ones
+// but for the last, partial vector); lanes outside it load as 0 and leave every sum unchanged.
+template <int Parts, bool Masked>
+inline void pair2_vector(float* w, const float* wf, const float* g, std::size_t at, __mmask16 m, __m512 x1,
+                         __m512 xnext, __m512 va1, __m512 va2, __m512& y0, __m512& p0, __m512& f0, __m512& y1,
+                         __m512& c, __m512& p1, __m512& f1) noexcept {
+  const auto load = [&](const float* ptr) { return Masked ? _mm512_maskz_loadu_ps(m, ptr) : _mm512_loadu_ps(ptr); };
+  const auto shift = [&](int by) {
+    const __m512i a = _mm512_castps_si512(xnext), b = _mm512_castps_si512(x1);
+    switch (by) {
+      case 1: return _mm512_castsi512_ps(_mm512_alignr_epi32(a, b, 1));
+      case 2: return _mm512_castsi512_ps(_mm512_alignr_epi32(a, b, 2));
+      default: return _mm512_castsi512_ps(_mm512_alignr_epi32(a, b, 3));
+    }
+  };
+  const __m512 gv = load(g + at), wfv = load(wf + at);
+  const __m512 x0 = shift(1);
+  __m512 wv = load(w + at);
+  const __m512 gx0 = _mm512_mul_ps(gv, x0);
+  if constexpr ((Parts & 1) != 0) {
+    const __m512 v = _mm512_fmadd_ps(va2, shift(3), _mm512_mul_ps(va1, shift(2)));
+    wv = _mm512_fmadd_ps(gv, v, wv);
+    if constexpr (Masked) {
+      _mm512_mask_storeu_ps(w + at, m, wv);
+    } else {
+      _mm512_storeu_ps(w + at, wv);
+    }
+    y0 = _mm512_fmadd_ps(wv, x0, y0);
+    p0 = _mm512_fmadd_ps(gx0, x0, p0);
+    f0 = _mm512_fmadd_ps(wfv, x0, f0);
+  }
+  if constexpr ((Parts & 2) != 0) {
+    y1 = _mm512_fmadd_ps(wv, x1, y1);
+    c = _mm512_fmadd_ps(gx0, x1, c);
+    p1 = _mm512_fmadd_ps(_mm512_mul_ps(gv, x1), x1, p1);
+    f1 = _mm512_fmadd_ps(wfv, x1, f1);
+  }
+}
+
+// Vector j of the window goes to accumulator set j % 2 whichever parts run, so every sum is formed in the same
+// order for parts 1, 2 and 3.
+template <int Parts>
+void pair2_impl(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
+                float* s) noexcept {
+  const __m512 va1 = _mm512_set1_ps(a1), va2 = _mm512_set1_ps(a2);
+  __m512 y0a = _mm512_setzero_ps(), p0a = y0a, f0a = y0a, y1a = y0a, ca = y0a, p1a = y0a, f1a = y0a;
+  __m512 y0b = y0a, p0b = y0a, f0b = y0a, y1b = y0a, cb = y0a, p1b = y0a, f1b = y0a;
+  const std::size_t avail = n + 3;  // x[0..n+2]
+  const auto xload = [&](std::size_t at) {
+    if (at >= avail) return _mm512_setzero_ps();
+    if (at + 16 <= avail) return _mm512_loadu_ps(x + at);
+    return _mm512_maskz_loadu_ps(tail_mask(avail - at), x + at);
+  };
+  constexpr __mmask16 kAll = 0xffff;
+  __m512 cur = xload(0);
+  std::size_t k = 0;
+  for (; k + 32 <= n && k + 48 <= avail; k += 32) {
+    const __m512 mid = _mm512_loadu_ps(x + k + 16), nxt = _mm512_loadu_ps(x + k + 32);
+    pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, mid, va1, va2, y0a, p0a, f0a, y1a, ca, p1a, f1a);
+    pair2_vector<Parts, false>(w, wf, g, k + 16, kAll, mid, nxt, va1, va2, y0b, p0b, f0b, y1b, cb, p1b, f1b);
+    cur = nxt;
+  }
+  // At most three vectors are left (the loop stops only within 45 taps of the end), into sets a, b, a; the last
+  // may be partial.
+#define LINEDSP_PAIR2_REST(SET)                                                                                \
+  if (k < n) {                                                                                                 \
+    const __m512 nxt = xload(k + 16);                                                                          \
+    if (k + 16 <= n) {                                                                                         \
+      pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, nxt, va1, va2, y0##SET, p0##SET, f0##SET, y1##SET,     \
+                                 c##SET, p1##SET, f1##SET);                                                    \
+    } else {                                                                                                   \
+      pair2_vector<Parts, true>(w, wf, g, k, tail_mask(n - k), cur, nxt, va1, va2, y0##SET, p0##SET, f0##SET,  \
+                                y1##SET, c##SET, p1##SET, f1##SET);                                            \
+    }                                                                                                          \
+    cur = nxt;                                                                                                 \
+    k += 16;                                                                                                   \
+  }
+  LINEDSP_PAIR2_REST(a)
+  LINEDSP_PAIR2_REST(b)
+  LINEDSP_PAIR2_REST(a)
+#undef LINEDSP_PAIR2_REST
+  if constexpr ((Parts & 1) != 0) {
+    s[0] = hsum(_mm512_add_ps(y0a, y0b));
+    s[1] = hsum(_mm512_add_ps(p0a, p0b));
+    s[2] = hsum(_mm512_add_ps(f0a, f0b));
+  }
+  if constexpr ((Parts & 2) != 0) {
+    s[3] = hsum(_mm512_add_ps(y1a, y1b));
+    s[4] = hsum(_mm512_add_ps(ca, cb));
+    s[5] = hsum(_mm512_add_ps(p1a, p1b));
+    s[6] = hsum(_mm512_add_ps(f1a, f1b));
+  }
+}
+}  // namespace
+
+void nlms_pair2_avx512(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
+                       int parts, float* s) noexcept {
+  switch (parts) {
+    case 1: pair2_impl<1>(w, wf, g, x, a1, a2, n, s); break;
+    case 2: pair2_impl<2>(w, wf, g, x, a1, a2, n, s); break;
+    default: pair2_impl<3>(w, wf, g, x, a1, a2, n, s); break;
+  }
+}
+}  // namespace linedsp::detail
+
 #pragma GCC diagnostic pop

@@ -61,3 +61,39 @@ float nlms_pair_scalar(float* w, const float* wf, const float* g, const float* x
   return y;
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+// Sample t uses the window x[k + 1], sample t + 1 the window x[k] (dsp/nlms.hpp). Each sum is its own plain
+// left-to-right sum whichever parts run.
+void nlms_pair2_scalar(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
+                       int parts, float* s) noexcept {
+  float y0 = 0.0f, p0 = 0.0f, f0 = 0.0f, y1 = 0.0f, c = 0.0f, p1 = 0.0f, f1 = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) {
+    float wk = w[k];
+    if (parts & 1) {
+      wk += g[k] * (a1 * x[k + 2] + a2 * x[k + 3]);
+      w[k] = wk;
+      y0 += wk * x[k + 1];
+      p0 += g[k] * x[k + 1] * x[k + 1];
+      f0 += wf[k] * x[k + 1];
+    }
+    if (parts & 2) {
+      y1 += wk * x[k];
+      c += g[k] * x[k + 1] * x[k];
+      p1 += g[k] * x[k] * x[k];
+      f1 += wf[k] * x[k];
+    }
+  }
+  if (parts & 1) {
+    s[0] = y0;
+    s[1] = p0;
+    s[2] = f0;
+  }
+  if (parts & 2) {
+    s[3] = y1;
+    s[4] = c;
+    s[5] = p1;
+    s[6] = f1;
+  }
+}
+}  // namespace linedsp::detail

@@ -134,6 +134,91 @@ TEST_P(NlmsKernelsIsa, PairUpdatesFromTheOlderWindow) {
   }
 }
 
+// Two-sample pass (dsp/nlms.hpp adapt_filter_pair2), against a naive double-precision oracle written from the
+// NLMS equations one sample at a time: apply the pending updates of samples t-2 and t-1, sample t's output and
+// x^T G x, then (with sample t's update a_t applied) sample t+1's. The kernel's s[3] + a_t s[4] must equal the
+// oracle's sample t+1 output with the updated taps (the two-sample pass is exact, not a delayed update).
+// Bound as for the other kernels: 1e-5 of the sum of absolute products.
+void check_pair2_against_oracle(const NlmsKernels& k) {
+  for (std::size_t n = 1; n <= 300; ++n) {
+    const std::size_t off = n % 3;
+    Data a = make(n, static_cast<unsigned>(n * 17 + 5));
+    const Data f = make(n, static_cast<unsigned>(n * 19 + 7));
+    const float a1 = 2e-6f, a2 = -3e-6f, at = 4e-6f;
+    const float* x = a.x.data() + off;  // x[k] = x(t+1-k)
+    std::vector<double> w(n);
+    double y0 = 0, p0 = 0, f0 = 0, y1 = 0, p1 = 0, f1 = 0, ay0 = 0, ap0 = 0, af0 = 0, ay1 = 0, ap1 = 0, af1 = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const double g = a.g[off + i];
+      w[i] = double(a.w[off + i]) + double(a2) * g * x[i + 3];  // sample t-2's update
+      w[i] += double(a1) * g * x[i + 2];                         // sample t-1's
+      y0 += w[i] * x[i + 1];
+      ay0 += std::fabs(w[i] * x[i + 1]);
+      p0 += g * x[i + 1] * x[i + 1];
+      f0 += double(f.w[off + i]) * x[i + 1];
+      af0 += std::fabs(double(f.w[off + i]) * x[i + 1]);
+      const double w1 = w[i] + double(at) * g * x[i + 1];  // sample t's update
+      y1 += w1 * x[i];
+      ay1 += std::fabs(w1 * x[i]);
+      p1 += g * x[i] * x[i];
+      f1 += double(f.w[off + i]) * x[i];
+      af1 += std::fabs(double(f.w[off + i]) * x[i]);
+    }
+    ap0 = p0;
+    ap1 = p1;
+    float s[7] = {};
+    k.adapt_filter_pair2(a.w.data() + off, f.w.data() + off, a.g.data() + off, x, a1, a2, n, 3, s);
+    for (std::size_t i = 0; i < n; ++i)
+      ASSERT_NEAR(a.w[off + i], w[i], 1e-6 * std::fabs(w[i]) + 1e-9) << "n=" << n << " tap " << i;
+    ASSERT_NEAR(s[0], y0, 1e-5 * ay0 + 1e-6) << "n=" << n;
+    ASSERT_NEAR(s[1], p0, 1e-5 * ap0 + 1e-6) << "n=" << n;
+    ASSERT_NEAR(s[2], f0, 1e-5 * af0 + 1e-6) << "n=" << n;
+    ASSERT_NEAR(double(s[3]) + double(at) * s[4], y1, 1e-5 * ay1 + 1e-6) << "n=" << n;
+    ASSERT_NEAR(s[5], p1, 1e-5 * ap1 + 1e-6) << "n=" << n;
+    ASSERT_NEAR(s[6], f1, 1e-5 * af1 + 1e-6) << "n=" << n;
+  }
+}
+
+// A caller's block may end between the two samples: part 1 then part 2 must give bit for bit what both parts
+// in one pass give (the canceller's output may not depend on how the caller splits its input), and part 1 must
+// not read x[0] (sample t+1's value, not yet known then: a NaN there must not reach its sums or taps).
+void check_pair2_halves(const NlmsKernels& k) {
+  for (std::size_t n = 1; n <= 300; ++n) {
+    const std::size_t off = (n * 5) % 3;
+    Data a = make(n, static_cast<unsigned>(n * 23 + 1));
+    Data b = a;
+    const Data f = make(n, static_cast<unsigned>(n * 29 + 3));
+    float whole[7] = {}, halves[7] = {};
+    k.adapt_filter_pair2(a.w.data() + off, f.w.data() + off, a.g.data() + off, a.x.data() + off, 1e-6f, -2e-6f, n, 3,
+                         whole);
+    const float x0 = b.x[off];
+    b.x[off] = std::nanf("");
+    k.adapt_filter_pair2(b.w.data() + off, f.w.data() + off, b.g.data() + off, b.x.data() + off, 1e-6f, -2e-6f, n, 1,
+                         halves);
+    for (int i = 0; i < 3; ++i) ASSERT_FALSE(std::isnan(halves[i])) << "n=" << n << " s[" << i << "]";
+    b.x[off] = x0;
+    k.adapt_filter_pair2(b.w.data() + off, f.w.data() + off, b.g.data() + off, b.x.data() + off, 0.0f, 0.0f, n, 2,
+                         halves);
+    for (int i = 0; i < 7; ++i) ASSERT_EQ(whole[i], halves[i]) << "n=" << n << " s[" << i << "]";
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(a.w[off + i], b.w[off + i]) << "n=" << n << " tap " << i;
+  }
+}
+
+TEST(NlmsPair2, ScalarMatchesOneSampleOracle) { check_pair2_against_oracle(nlms_kernels(Isa::scalar)); }
+TEST(NlmsPair2, ScalarHalvesEqualTheWholePass) { check_pair2_halves(nlms_kernels(Isa::scalar)); }
+
+TEST_P(NlmsKernelsIsa, Pair2MatchesOneSampleOracle) {
+  const auto& k = nlms_kernels(GetParam());
+  if (k.adapt_filter_pair2 == nullptr) GTEST_SKIP() << isa_name(GetParam()) << " runs one sample per pass";
+  check_pair2_against_oracle(k);
+}
+
+TEST_P(NlmsKernelsIsa, Pair2HalvesEqualTheWholePass) {
+  const auto& k = nlms_kernels(GetParam());
+  if (k.adapt_filter_pair2 == nullptr) GTEST_SKIP() << isa_name(GetParam()) << " runs one sample per pass";
+  check_pair2_halves(k);
+}
+
 TEST_P(NlmsKernelsIsa, GainsMatchScalarAndSumToOne) {
   const auto& ref = nlms_kernels(Isa::scalar);
   const auto& k = nlms_kernels(GetParam());
