@@ -249,8 +249,11 @@ template <int Parts>
 void pair2_impl(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
                 float* s) noexcept {
   const __m512 va1 = _mm512_set1_ps(a1), va2 = _mm512_set1_ps(a2);
+  // The two outputs (on the per-sample chain: output -> error -> step -> next pass) in four accumulators each,
+  // vector j into set j % 4; the other sums in two, vector j into set j % 2.
   __m512 y0a = _mm512_setzero_ps(), p0a = y0a, f0a = y0a, y1a = y0a, ca = y0a, p1a = y0a, f1a = y0a;
   __m512 y0b = y0a, p0b = y0a, f0b = y0a, y1b = y0a, cb = y0a, p1b = y0a, f1b = y0a;
+  __m512 y0c = y0a, y1c = y0a, y0d = y0a, y1d = y0a;
   const std::size_t avail = n + 3;  // x[0..n+2]
   const auto xload = [&](std::size_t at) {
     if (at >= avail) return _mm512_setzero_ps();
@@ -260,31 +263,39 @@ void pair2_impl(float* w, const float* wf, const float* g, const float* x, float
   constexpr __mmask16 kAll = 0xffff;
   __m512 cur = xload(0);
   std::size_t k = 0;
-  for (; k + 32 <= n && k + 48 <= avail; k += 32) {
-    const __m512 mid = _mm512_loadu_ps(x + k + 16), nxt = _mm512_loadu_ps(x + k + 32);
-    pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, mid, va1, va2, y0a, p0a, f0a, y1a, ca, p1a, f1a);
-    pair2_vector<Parts, false>(w, wf, g, k + 16, kAll, mid, nxt, va1, va2, y0b, p0b, f0b, y1b, cb, p1b, f1b);
-    cur = nxt;
+  for (; k + 64 <= n && k + 80 <= avail; k += 64) {
+    const __m512 x1 = _mm512_loadu_ps(x + k + 16), x2 = _mm512_loadu_ps(x + k + 32), x3 = _mm512_loadu_ps(x + k + 48),
+                 x4 = _mm512_loadu_ps(x + k + 64);
+    pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, x1, va1, va2, y0a, p0a, f0a, y1a, ca, p1a, f1a);
+    pair2_vector<Parts, false>(w, wf, g, k + 16, kAll, x1, x2, va1, va2, y0b, p0b, f0b, y1b, cb, p1b, f1b);
+    pair2_vector<Parts, false>(w, wf, g, k + 32, kAll, x2, x3, va1, va2, y0c, p0a, f0a, y1c, ca, p1a, f1a);
+    pair2_vector<Parts, false>(w, wf, g, k + 48, kAll, x3, x4, va1, va2, y0d, p0b, f0b, y1d, cb, p1b, f1b);
+    cur = x4;
   }
-  // At most three vectors are left (the loop stops only within 45 taps of the end), into sets a, b, a; the last
-  // may be partial.
-#define LINEDSP_PAIR2_REST(SET)                                                                                \
+  // At most five vectors are left (the loop stops only within 77 taps of the end); the last may be partial.
+#define LINEDSP_PAIR2_REST(Y, SET)                                                                             \
   if (k < n) {                                                                                                 \
     const __m512 nxt = xload(k + 16);                                                                          \
     if (k + 16 <= n) {                                                                                         \
-      pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, nxt, va1, va2, y0##SET, p0##SET, f0##SET, y1##SET,     \
+      pair2_vector<Parts, false>(w, wf, g, k, kAll, cur, nxt, va1, va2, y0##Y, p0##SET, f0##SET, y1##Y,         \
                                  c##SET, p1##SET, f1##SET);                                                    \
     } else {                                                                                                   \
-      pair2_vector<Parts, true>(w, wf, g, k, tail_mask(n - k), cur, nxt, va1, va2, y0##SET, p0##SET, f0##SET,  \
-                                y1##SET, c##SET, p1##SET, f1##SET);                                            \
+      pair2_vector<Parts, true>(w, wf, g, k, tail_mask(n - k), cur, nxt, va1, va2, y0##Y, p0##SET, f0##SET,    \
+                                y1##Y, c##SET, p1##SET, f1##SET);                                              \
     }                                                                                                          \
     cur = nxt;                                                                                                 \
     k += 16;                                                                                                   \
   }
-  LINEDSP_PAIR2_REST(a)
-  LINEDSP_PAIR2_REST(b)
-  LINEDSP_PAIR2_REST(a)
+  LINEDSP_PAIR2_REST(a, a)
+  LINEDSP_PAIR2_REST(b, b)
+  LINEDSP_PAIR2_REST(c, a)
+  LINEDSP_PAIR2_REST(d, b)
+  LINEDSP_PAIR2_REST(a, a)
 #undef LINEDSP_PAIR2_REST
+  y0a = _mm512_add_ps(y0a, y0c);
+  y0b = _mm512_add_ps(y0b, y0d);
+  y1a = _mm512_add_ps(y1a, y1c);
+  y1b = _mm512_add_ps(y1b, y1d);
   if constexpr ((Parts & 1) != 0) {
     s[0] = hsum(_mm512_add_ps(y0a, y0b));
     s[1] = hsum(_mm512_add_ps(p0a, p0b));
