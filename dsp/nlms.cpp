@@ -5,13 +5,13 @@
 namespace linedsp {
 
 namespace {
-constexpr NlmsKernels kScalar{detail::nlms_adapt_filter_scalar, detail::nlms_filter_scalar, detail::nlms_gains_scalar, detail::nlms_dot_scalar, detail::nlms_pair_scalar, detail::nlms_pair2_scalar,
+constexpr NlmsKernels kScalar{detail::nlms_adapt_filter_scalar, detail::nlms_filter_scalar, detail::nlms_gains_scalar, detail::nlms_dot_scalar, detail::nlms_pair_scalar, detail::nlms_update_gains_scalar, detail::nlms_pair2_scalar,
                               Isa::scalar};
-constexpr NlmsKernels kSse2{detail::nlms_adapt_filter_sse2, detail::nlms_filter_sse2, detail::nlms_gains_sse2, detail::nlms_dot_sse2, detail::nlms_pair_sse2, nullptr,
+constexpr NlmsKernels kSse2{detail::nlms_adapt_filter_sse2, detail::nlms_filter_sse2, detail::nlms_gains_sse2, detail::nlms_dot_sse2, detail::nlms_pair_sse2, nullptr, nullptr,
                             Isa::sse2};
-constexpr NlmsKernels kAvx2{detail::nlms_adapt_filter_avx2, detail::nlms_filter_avx2, detail::nlms_gains_avx2, detail::nlms_dot_avx2, detail::nlms_pair_avx2, nullptr,
+constexpr NlmsKernels kAvx2{detail::nlms_adapt_filter_avx2, detail::nlms_filter_avx2, detail::nlms_gains_avx2, detail::nlms_dot_avx2, detail::nlms_pair_avx2, nullptr, nullptr,
                             Isa::avx2};
-constexpr NlmsKernels kAvx512{detail::nlms_adapt_filter_avx512, detail::nlms_filter_avx512, detail::nlms_gains_avx512, detail::nlms_dot_avx512, detail::nlms_pair_avx512, detail::nlms_pair2_avx512,
+constexpr NlmsKernels kAvx512{detail::nlms_adapt_filter_avx512, detail::nlms_filter_avx512, detail::nlms_gains_avx512, detail::nlms_dot_avx512, detail::nlms_pair_avx512, detail::nlms_update_gains_avx512, detail::nlms_pair2_avx512,
                               Isa::avx512};
 }  // namespace
 

@@ -180,6 +180,7 @@ void EchoCanceller::try_narrow_window() noexcept {
 }
 
 void EchoCanceller::reopen_window() noexcept {
+  if (a_prev_ != 0.0f) apply_pending_update();  // the taps as the one-sample pass has them
   lo_ = 0;
   hi_ = taps_;
   k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
@@ -330,21 +331,36 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
     out[i * stride] = bypass_ ? near[i * stride] : static_cast<std::int16_t>(clamp_to_int16(r));
     ++n_;
     if (n_ % kControl == 0) {
-      // Two-sample pass: sample n-2's update is still pending here; apply it now, with the gains it was computed
-      // under, so the control (comparison copies, rollback, window) and the gain refresh see the taps the
-      // one-sample pass would (the refreshed gains are IPNLMS's |w| proportions: from taps one update older they
-      // took a visibly different path while converging). Costs one update pass per control block.
-      if (a_prev_ != 0.0f) {
-        float unused;
-        k_->adapt_filter(w_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_prev_, nw, &unused);
-        a_prev_ = 0.0f;
-      }
+      // Two-sample pass: sample n-2's update is still pending here. It is applied, with the gains it was
+      // computed under, before anything reads the taps, so the control (comparison copies, rollback, window)
+      // and the gain refresh see the taps the one-sample pass would (the refreshed gains are IPNLMS's |w|
+      // proportions: from taps one update older they took a visibly different path while converging). Only
+      // the comparison blocks (every kCompareBlock samples: copies, rollback, window narrowing) and a reopening
+      // (reopen_window()) read them inside control(); otherwise the update is fused into the gain refresh's first
+      // pass (update_gains), or applied alone if no refresh is due.
+      if (a_prev_ != 0.0f && n_ % kCompareBlock == 0) apply_pending_update();
       control();
       // IPNLMS tap gains, refreshed every gain_update_samples while an update is pending or adaptation runs.
-      if (proportionate && (a_ != 0.0f || (adapt_ && allow)) && (n_ / kControl) % gain_blocks_ == 0)
-        k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+      const bool refresh =
+          proportionate && (a_ != 0.0f || (adapt_ && allow)) && (n_ / kControl) % gain_blocks_ == 0;
+      if (a_prev_ != 0.0f && refresh) {
+        k_->update_gains(w_.data() + lo_, g_.data() + lo_, hist_.data() + pos_ + 1 + lo_, a_prev_, hi_ - lo_,
+                         cfg_.proportionate_alpha);
+        a_prev_ = 0.0f;
+      } else {
+        if (a_prev_ != 0.0f) apply_pending_update();
+        if (refresh) k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+      }
     }
   }
+}
+
+// Sample n-2's update (two-sample pass, at a control block: the newest sample in the history is n-1).
+void EchoCanceller::apply_pending_update() noexcept {
+  const float* xn = hist_.data() + pos_;
+  float unused;
+  k_->adapt_filter(w_.data() + lo_, g_.data() + lo_, xn + 1 + lo_, xn + lo_, a_prev_, hi_ - lo_, &unused);
+  a_prev_ = 0.0f;
 }
 
 void EchoCanceller::control() noexcept {

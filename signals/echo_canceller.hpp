@@ -163,6 +163,7 @@ class EchoCanceller {
   void control() noexcept;
   void try_narrow_window() noexcept;      // active window from the converged taps
   void reopen_window() noexcept;          // back to the whole tail
+  void apply_pending_update() noexcept;   // two-sample pass: sample n-2's update, at a control block
 
   EchoCancellerConfig cfg_;
   const NlmsKernels* k_;

@@ -320,4 +320,31 @@ void nlms_pair2_avx512(float* w, const float* wf, const float* g, const float* x
 }
 }  // namespace linedsp::detail
 
+namespace linedsp::detail {
+// adapt_filter's update (the same FMA) and gains() (the same single accumulator over the full vectors, then the
+// masked last one, and the same write pass), fused into gains()'s first pass.
+void nlms_update_gains_avx512(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept {
+  const __m512 va = _mm512_set1_ps(a);
+  __m512 s = _mm512_setzero_ps();
+  std::size_t k = 0;
+  for (; k + 16 <= n; k += 16) {
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, _mm512_loadu_ps(g + k)), _mm512_loadu_ps(xo + k),
+                                      _mm512_loadu_ps(w + k));
+    _mm512_storeu_ps(w + k, w0);
+    s = _mm512_add_ps(s, _mm512_abs_ps(w0));
+  }
+  const __mmask16 m = tail_mask(n - k);
+  if (k < n) {
+    const __m512 w0 = _mm512_fmadd_ps(_mm512_mul_ps(va, _mm512_maskz_loadu_ps(m, g + k)),
+                                      _mm512_maskz_loadu_ps(m, xo + k), _mm512_maskz_loadu_ps(m, w + k));
+    _mm512_mask_storeu_ps(w + k, m, w0);
+    s = _mm512_add_ps(s, _mm512_abs_ps(w0));
+  }
+  const NlmsGainConstants c = nlms_gain_constants(hsum(s), n, alpha);
+  const __m512 fl = _mm512_set1_ps(c.floor), sl = _mm512_set1_ps(c.slope);
+  for (k = 0; k + 16 <= n; k += 16) _mm512_storeu_ps(g + k, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_loadu_ps(w + k)), fl));
+  if (k < n) _mm512_mask_storeu_ps(g + k, m, _mm512_fmadd_ps(sl, _mm512_abs_ps(_mm512_maskz_loadu_ps(m, w + k)), fl));
+}
+}  // namespace linedsp::detail
+
 #pragma GCC diagnostic pop

@@ -14,6 +14,8 @@ namespace linedsp::detail {
   float nlms_pair_##isa(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a, \
                         std::size_t n, float* p, float* yf) noexcept;
 
+void nlms_update_gains_scalar(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept;
+void nlms_update_gains_avx512(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept;
 void nlms_pair2_scalar(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
                        int parts, float* s) noexcept;
 void nlms_pair2_avx512(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,

@@ -97,3 +97,17 @@ void nlms_pair2_scalar(float* w, const float* wf, const float* g, const float* x
   }
 }
 }  // namespace linedsp::detail
+
+namespace linedsp::detail {
+// adapt_filter's update and gains() in two passes (the same expressions in the same order).
+void nlms_update_gains_scalar(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept {
+  float l1 = 0.0f;
+  for (std::size_t k = 0; k < n; ++k) {
+    const float wk = w[k] + a * g[k] * xo[k];
+    w[k] = wk;
+    l1 += std::fabs(wk);
+  }
+  const NlmsGainConstants c = nlms_gain_constants(l1, n, alpha);
+  for (std::size_t k = 0; k < n; ++k) g[k] = c.floor + c.slope * std::fabs(w[k]);
+}
+}  // namespace linedsp::detail

@@ -204,6 +204,33 @@ void check_pair2_halves(const NlmsKernels& k) {
   }
 }
 
+// update_gains (dsp/nlms.hpp) must be bit for bit adapt_filter's update followed by gains() of the same ISA
+// (the canceller's output may not change with the fusion), on every length and misalignment.
+void check_update_gains(const NlmsKernels& k) {
+  for (std::size_t n = 1; n <= 300; ++n) {
+    const std::size_t off = n % 3;
+    Data a = make(n, static_cast<unsigned>(n * 31 + 9));
+    Data b = a;
+    const float step = 1e-5f;
+    k.update_gains(a.w.data() + off, a.g.data() + off, a.x.data() + off + 1, step, n, 0.25f);
+    float unused = 0.0f;
+    k.adapt_filter(b.w.data() + off, b.g.data() + off, b.x.data() + off + 1, b.x.data() + off, step, n, &unused);
+    k.gains(b.w.data() + off, b.g.data() + off, n, 0.25f);
+    for (std::size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(a.w[off + i], b.w[off + i]) << "n=" << n << " tap " << i;
+      ASSERT_EQ(a.g[off + i], b.g[off + i]) << "n=" << n << " gain " << i;
+    }
+  }
+}
+
+TEST(NlmsUpdateGains, ScalarEqualsUpdateThenGains) { check_update_gains(nlms_kernels(Isa::scalar)); }
+
+TEST_P(NlmsKernelsIsa, UpdateGainsEqualsUpdateThenGains) {
+  const auto& k = nlms_kernels(GetParam());
+  if (k.update_gains == nullptr) GTEST_SKIP() << isa_name(GetParam()) << " runs one sample per pass";
+  check_update_gains(k);
+}
+
 TEST(NlmsPair2, ScalarMatchesOneSampleOracle) { check_pair2_against_oracle(nlms_kernels(Isa::scalar)); }
 TEST(NlmsPair2, ScalarHalvesEqualTheWholePass) { check_pair2_halves(nlms_kernels(Isa::scalar)); }
 
