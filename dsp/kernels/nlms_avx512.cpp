@@ -202,6 +202,21 @@ float nlms_pair_avx512(float* w, const float* wf, const float* g, const float* x
 
 namespace linedsp::detail {
 namespace {
+// Sums of eight vectors' lanes: lane 4j of the result is the sum of v_j's lanes, lane 4j+1 that of v_{4+j}
+// (j = 0..3). 256-bit halves, then 128-bit quarters, then pairs and single lanes within each quarter.
+inline __m512 reduce8(__m512 v0, __m512 v1, __m512 v2, __m512 v3, __m512 v4, __m512 v5, __m512 v6,
+                      __m512 v7) noexcept {
+  const auto halves = [](__m512 a, __m512 b) {  // [a lo+hi (8 lanes), b lo+hi (8 lanes)]
+    return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xEE));
+  };
+  const auto quarters = [](__m512 ab, __m512 cd) {  // quarter j: the j-th input's 4 partial sums
+    return _mm512_add_ps(_mm512_shuffle_f32x4(ab, cd, 0x88), _mm512_shuffle_f32x4(ab, cd, 0xDD));
+  };
+  const __m512 u0 = quarters(halves(v0, v1), halves(v2, v3)), u1 = quarters(halves(v4, v5), halves(v6, v7));
+  const __m512 z = _mm512_add_ps(_mm512_unpacklo_ps(u0, u1), _mm512_unpackhi_ps(u0, u1));
+  return _mm512_add_ps(z, _mm512_permute_ps(z, 0x4E));
+}
+
 // One 16-tap vector of the two-sample pass (dsp/nlms.hpp). X1 = x[k..k+16) (sample t+1's window), XNEXT the
 // following 16 floats; sample t's window and the two older ones are X1 shifted by 1, 2, 3 floats (valignd), so
 // the history is loaded once per vector for both samples and both pending updates. M masks the taps (all ones
@@ -296,16 +311,22 @@ void pair2_impl(float* w, const float* wf, const float* g, const float* x, float
   y0b = _mm512_add_ps(y0b, y0d);
   y1a = _mm512_add_ps(y1a, y1c);
   y1b = _mm512_add_ps(y1b, y1d);
+  // The seven sums at once (a transposed tree: 15 shuffles instead of seven lane trees' 28); each sum is still
+  // reduced from its own lanes only, so parts 1, 2 and 3 give the same values.
+  alignas(64) float out[16];
+  _mm512_store_ps(out, reduce8(_mm512_add_ps(y0a, y0b), _mm512_add_ps(p0a, p0b), _mm512_add_ps(f0a, f0b),
+                               _mm512_add_ps(y1a, y1b), _mm512_add_ps(ca, cb), _mm512_add_ps(p1a, p1b),
+                               _mm512_add_ps(f1a, f1b), _mm512_setzero_ps()));
   if constexpr ((Parts & 1) != 0) {
-    s[0] = hsum(_mm512_add_ps(y0a, y0b));
-    s[1] = hsum(_mm512_add_ps(p0a, p0b));
-    s[2] = hsum(_mm512_add_ps(f0a, f0b));
+    s[0] = out[0];
+    s[1] = out[4];
+    s[2] = out[8];
   }
   if constexpr ((Parts & 2) != 0) {
-    s[3] = hsum(_mm512_add_ps(y1a, y1b));
-    s[4] = hsum(_mm512_add_ps(ca, cb));
-    s[5] = hsum(_mm512_add_ps(p1a, p1b));
-    s[6] = hsum(_mm512_add_ps(f1a, f1b));
+    s[3] = out[12];
+    s[4] = out[1];
+    s[5] = out[5];
+    s[6] = out[9];
   }
 }
 }  // namespace
