@@ -21,9 +21,9 @@ inline double dbm0_to_power(double dbm0) noexcept {
   const double p = dbm0_to_peak(dbm0);
   return p * p / 2.0;
 }
+// Mean power of a 0 dBm0 sine (= dbm0_to_power(0.0), computed once: detectors convert a level per block).
+inline const double kDbm0Power = kDbm0PeakAmplitude * kDbm0PeakAmplitude / 2.0;
 // Level in dBm0 of a signal with mean power `power` (int16 units squared).
-inline double power_to_dbm0(double power) noexcept {
-  return 10.0 * std::log10(power / dbm0_to_power(0.0) + 1e-30);
-}
+inline double power_to_dbm0(double power) noexcept { return 10.0 * std::log10(power / kDbm0Power + 1e-30); }
 
 }  // namespace linedsp
