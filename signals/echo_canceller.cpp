@@ -48,6 +48,8 @@ const EchoCancellerConfig& validate(const EchoCancellerConfig& c) {
   if (!(c.step_size > 0.0f && c.step_size < 2.0f)) throw std::invalid_argument("step_size: must be in (0, 2)");
   if (!(c.proportionate_alpha >= -1.0f && c.proportionate_alpha < 1.0f))
     throw std::invalid_argument("proportionate_alpha: must be in [-1, 1)");
+  if (!(c.search_alpha >= -1.0f && c.search_alpha < 1.0f))
+    throw std::invalid_argument("search_alpha: must be in [-1, 1)");
   if (!(c.window_floor_db >= -90.0f && c.window_floor_db <= -20.0f))
     throw std::invalid_argument("window_floor_db: must be in [-90, -20]");
   if (c.gain_update_samples < 1) throw std::invalid_argument("gain_update_samples: must be at least 1");
@@ -104,7 +106,8 @@ void EchoCanceller::reset() noexcept {
   std::fill(tap_energy_.begin(), tap_energy_.end(), 0.0f);
   lo_ = 0;
   hi_ = taps_;
-  k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+  alpha_ = search_alpha();
+  k_->gains(w_.data(), g_.data(), taps_, alpha_);
   poor_run_ = 0;
   last_reopen_ = 0;
   narrowings_ = reopenings_ = 0;
@@ -148,6 +151,16 @@ std::size_t EchoCanceller::memory_bytes() const noexcept {
 // strongest, plus a margin; the taps outside are zeroed. Cutting blocks that weak costs nothing measurable
 // (they sum to far less than the residual the linear filter leaves) and the zeroed noise taps no longer add
 // misadjustment.
+// While the whole tail is open (from a reset, after a reopening) the gains are more proportionate
+// (search_alpha, 0.5): the strong taps of the sparse echo path converge first and the misadjustment noise on the
+// other taps stays lower, so the window narrows sooner (bench/echo_bench.cpp's speech through D.4: first
+// narrowing 2.8 -> 1.2 s, mean window 300 -> 239 taps over 10 s) and speech's steady ERLE rose on most Annex D
+// paths (docs/echo-density.md, round 3, with the CSS figures it lowered). Within the window,
+// proportionate_alpha.
+float EchoCanceller::search_alpha() const noexcept {
+  return cfg_.proportionate_alpha > -1.0f && cfg_.active_window ? cfg_.search_alpha : cfg_.proportionate_alpha;
+}
+
 void EchoCanceller::try_narrow_window() noexcept {
   const std::size_t blocks = tap_energy_.size();
   float top = 0.0f;
@@ -174,7 +187,8 @@ void EchoCanceller::try_narrow_window() noexcept {
   std::fill(wf_.begin() + static_cast<std::ptrdiff_t>(new_hi), wf_.begin() + static_cast<std::ptrdiff_t>(hi_), 0.0f);
   lo_ = new_lo;
   hi_ = new_hi;
-  k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+  alpha_ = cfg_.proportionate_alpha;
+  k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, alpha_);
   a_ = a_prev_ = 0.0f;  // the pending updates were normalised over the old window
   ++narrowings_;
 }
@@ -183,7 +197,8 @@ void EchoCanceller::reopen_window() noexcept {
   if (a_prev_ != 0.0f) apply_pending_update();  // the taps as the one-sample pass has them
   lo_ = 0;
   hi_ = taps_;
-  k_->gains(w_.data(), g_.data(), taps_, cfg_.proportionate_alpha);
+  alpha_ = search_alpha();
+  k_->gains(w_.data(), g_.data(), taps_, alpha_);
   a_ = a_prev_ = 0.0f;
   poor_run_ = 0;
   last_reopen_ = n_;
@@ -345,11 +360,11 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
           proportionate && (a_ != 0.0f || (adapt_ && allow)) && (n_ / kControl) % gain_blocks_ == 0;
       if (a_prev_ != 0.0f && refresh) {
         k_->update_gains(w_.data() + lo_, g_.data() + lo_, hist_.data() + pos_ + 1 + lo_, a_prev_, hi_ - lo_,
-                         cfg_.proportionate_alpha);
+                         alpha_);
         a_prev_ = 0.0f;
       } else {
         if (a_prev_ != 0.0f) apply_pending_update();
-        if (refresh) k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+        if (refresh) k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, alpha_);
       }
     }
   }
@@ -439,7 +454,7 @@ void EchoCanceller::control() noexcept {
     } else if (!frozen_ && s_ee_ > 2.0f * s_ff_ + kRollbackFloor) {
       std::copy(wf_.begin() + static_cast<std::ptrdiff_t>(lo_), wf_.begin() + static_cast<std::ptrdiff_t>(hi_),
                 w_.begin() + static_cast<std::ptrdiff_t>(lo_));
-      k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, cfg_.proportionate_alpha);
+      k_->gains(w_.data() + lo_, g_.data() + lo_, hi_ - lo_, alpha_);
       s_ee_ = s_ff_;
       a_ = a_prev_ = 0.0f;
       ++rollbacks_;

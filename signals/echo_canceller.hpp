@@ -8,7 +8,8 @@
 // Structure (chosen by measurement: `linedsp cancel --report`, bench/echo_bench.cpp):
 //  - two adaptive FIRs over the same far-end window (dsp/nlms.hpp SIMD kernels): a background filter
 //    adapted by IPNLMS (proportionate NLMS, alpha = 0; alpha = -1 is plain NLMS, which converged to 35-48
-//    dB instead of 48-65 dB on the Annex D paths with speech), its update fused with its output in one
+//    dB instead of 48-65 dB on the Annex D paths with speech; alpha = 0.5 while the whole tail is open, so the
+//    strong taps of the sparse path converge first and the window narrows sooner: docs/echo-density.md), its update fused with its output in one
 //    pass per sample, and a foreground filter (output only) that is what the caller hears. The foreground
 //    takes the background's taps when the background has done 3 dB better for 16 ms without double
 //    talk; the background is rolled back when it does 3 dB worse. Cost: ~1.5 filter passes per sample
@@ -85,6 +86,7 @@ struct EchoCancellerConfig {
   int tail_ms = 64;                       // echo path capacity
   float step_size = 0.8f;                 // mu of the normalised update (0 < mu < 2)
   float proportionate_alpha = 0.0f;       // IPNLMS alpha in [-1, 1); -1 = NLMS
+  float search_alpha = 0.5f;              // IPNLMS alpha while the whole tail is open (active_window, not NLMS)
   int gain_update_samples = 8;            // IPNLMS tap gains refreshed every this many samples (whole 8-sample blocks)
   float geigel_erl_db = 0.0f;             // Geigel threshold 10^(-erl/20); 0 dB, not 6 (see the header comment)
   int double_talk_hangover_ms = 40;       // adaptation stays off this long after the last double-talk hit
@@ -163,6 +165,7 @@ class EchoCanceller {
   void control() noexcept;
   void try_narrow_window() noexcept;      // active window from the converged taps
   void reopen_window() noexcept;          // back to the whole tail
+  float search_alpha() const noexcept;    // IPNLMS alpha while the whole tail is open
   void apply_pending_update() noexcept;   // two-sample pass: sample n-2's update, at a control block
 
   EchoCancellerConfig cfg_;
@@ -175,6 +178,7 @@ class EchoCanceller {
   std::size_t pos_ = 0;
   std::size_t lo_ = 0, hi_ = 0;    // active window of taps
   float window_floor_;             // window_floor_db as an energy ratio
+  float alpha_ = 0.0f;             // IPNLMS alpha in use: search_alpha over the whole tail, else proportionate_alpha
   // constants
   static constexpr std::uint64_t kControl = 8;  // samples per control block (1 ms at 8 kHz)
   float geigel_ratio_, far_active_power_, delta_, alpha_short_, alpha_long_, hold_decay_, bg_rise_,

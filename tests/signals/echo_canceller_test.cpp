@@ -77,6 +77,9 @@ TEST(EchoCancellerConfig, RejectsBadFieldsNamingThem) {
   c.proportionate_alpha = 1.0f;
   expect_rejects(c, "proportionate_alpha");
   c = {};
+  c.search_alpha = -1.5f;
+  expect_rejects(c, "search_alpha");
+  c = {};
   c.gain_update_samples = 0;
   expect_rejects(c, "gain_update_samples");
   c = {};
