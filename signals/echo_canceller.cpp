@@ -164,7 +164,9 @@ float EchoCanceller::search_alpha() const noexcept {
 void EchoCanceller::try_narrow_window() noexcept {
   const std::size_t blocks = tap_energy_.size();
   float top = 0.0f;
-  for (std::size_t b = 0; b < blocks; ++b) {
+  // Taps outside the window are zero: only the window's blocks are summed.
+  std::fill(tap_energy_.begin(), tap_energy_.end(), 0.0f);
+  for (std::size_t b = lo_ / kWindowBlock; b * kWindowBlock < hi_; ++b) {
     const std::size_t end = std::min(taps_, (b + 1) * kWindowBlock);
     float e = 0.0f;
     for (std::size_t k = b * kWindowBlock; k < end; ++k) e += w_[k] * w_[k] + wf_[k] * wf_[k];
