@@ -5,7 +5,9 @@
 // Front end: every 5 ms block (40 samples at 8 kHz, 80 at 16 kHz) one kernel call (signals/kernels/modem_tone_*.cpp,
 // one per ISA, bit-identical) converts the block and gives its energy and its DFT at 1100, 1650, 1850 and 2100 Hz
 // (the Goertzel bins of dsp/goertzel.hpp, computed as dot products with SIMD lanes across the eight cos/sin rows).
-// Blocks where nothing is in progress and no bin is strong and pure enough to start anything stop there.
+// Blocks where nothing is in progress and no bin is strong and pure enough to start anything stop there; before the
+// DFT, a block whose exact integer energy is too low for any bin to reach min_level_dbm0 (a bin's sine-power estimate
+// is at most twice the block's mean power) stops without it.
 //
 // Answer tones (2100 Hz). A block qualifies when the 2100 Hz bin holds >= min_purity of the block's power and is
 // above min_level_dbm0; a tone lasts while blocks qualify (up to 2 failing blocks bridged: the block holding a
@@ -25,7 +27,8 @@
 // event (delay: the burst + up to 15 ms), later ones extend it while the silences are 3 s +-15 %; the event ends
 // (at the last burst's end) when a burst or a silence breaks the cadence or no burst follows in time.
 // V.21 flags: gated by the 1650/1850 Hz band holding >= min_purity of the block power; then a non-coherent FSK
-// discriminator (one-bit correlators at mark and space) and run lengths: a flag is a mark run of 6 bits and a
+// discriminator (sliding one-bit correlators at mark and space, their terms computed a block at a time) and run
+// lengths: a flag is a mark run of 6 bits and a
 // space run of 2 bits (+-0.5 bit; decisions debounced by a quarter bit); v21_min_flags flags begin the event
 // (delay about 4 flags, ~110 ms); more than 3 runs in a row that fit no flag (the frame that follows), or the band
 // gate closing, end it.
