@@ -15,8 +15,9 @@
 //    talk; the background is rolled back when it does 3 dB worse. Cost: ~1.5 filter passes per sample
 //    over the active window;
 //  - active window (docs/echo-density.md): line echo paths are a bulk delay plus a few ms of dispersion,
-//    so once converged (ERLE estimate >= 20 dB) both filters run only over the 16-tap blocks from the first
-//    to the last within window_floor_db (-40 dB) of the strongest, +-2 blocks; the other taps are zeroed
+//    so once converged (ERLE estimate >= 15 dB) both filters run only over the 16-tap blocks from the first
+//    to the last within window_floor_db (-40 dB) of the strongest (window_lead_floor_db, -35 dB, for the
+//    blocks before it: the bulk delay), +-2 blocks; the other taps are zeroed
 //    (they held only misadjustment noise: steady ERLE rose 5-15 dB on the Annex D models). 10 ms of
 //    far-end talk cancelled by less than 10 dB (path change, opened path, double talk) reopens the whole
 //    tail for at least 0.5 s. At 64 ms the window is ~200 of 512 taps;
@@ -96,6 +97,7 @@ struct EchoCancellerConfig {
   bool near_highpass = true;              // DC blocker on both inputs (cheap FXO interfaces add DC)
   bool active_window = true;              // once converged, filter and adapt only the taps the echo occupies
   float window_floor_db = -40.0f;         // 16-tap blocks this far below the strongest block are outside it
+  float window_lead_floor_db = -35.0f;    // the same for the blocks before the strongest (the bulk delay)
 };
 
 // What the tone disabler (signals/tone_disabler.hpp, G.164/G.165: 2100 Hz with phase reversals disables the
@@ -178,6 +180,7 @@ class EchoCanceller {
   std::size_t pos_ = 0;
   std::size_t lo_ = 0, hi_ = 0;    // active window of taps
   float window_floor_;             // window_floor_db as an energy ratio
+  float window_lead_floor_;        // window_lead_floor_db as an energy ratio
   float alpha_ = 0.0f;             // IPNLMS alpha in use: search_alpha over the whole tail, else proportionate_alpha
   // constants
   static constexpr std::uint64_t kControl = 8;  // samples per control block (1 ms at 8 kHz)

@@ -80,6 +80,9 @@ TEST(EchoCancellerConfig, RejectsBadFieldsNamingThem) {
   c.search_alpha = -1.5f;
   expect_rejects(c, "search_alpha");
   c = {};
+  c.window_lead_floor_db = -10.0f;
+  expect_rejects(c, "window_lead_floor_db");
+  c = {};
   c.gain_update_samples = 0;
   expect_rejects(c, "gain_update_samples");
   c = {};
