@@ -37,15 +37,23 @@ Case make_case(std::size_t len, unsigned seed) {
   return c;
 }
 
-TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
-  const auto& ref = modem_tone_kernels(Isa::scalar);
-  for (Isa isa : {Isa::sse2, Isa::avx2, Isa::avx512}) {
+// Calls fn(isa, kernels) for each of `isas` this CPU has, saying which it skips.
+template <class Fn>
+void for_each_available(std::initializer_list<Isa> isas, Fn fn) {
+  for (Isa isa : isas) {
     if (!isa_supported(isa)) {
       std::printf("%s: not on this CPU, skipped\n", isa_name(isa));
       continue;
     }
     const auto& k = modem_tone_kernels(isa);
     ASSERT_EQ(k.isa, isa);
+    fn(isa, k);
+  }
+}
+
+TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
+  const auto& ref = modem_tone_kernels(Isa::scalar);
+  for_each_available({Isa::sse2, Isa::avx2, Isa::avx512}, [&](Isa isa, const ModemToneKernels& k) {
     for (std::size_t n : {8u, 40u, 48u, 80u, 160u, 512u})
       for (unsigned seed = 1; seed <= 20; ++seed) {
         const Case c = make_case(n, seed);
@@ -58,7 +66,7 @@ TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
           ASSERT_EQ(std::memcmp(xa.data(), xb.data(), n * sizeof(float)), 0) << isa_name(isa) << " n=" << n;
         }
       }
-  }
+  });
 }
 
 // The silence screen's energy: every ISA's variant equals a naive 64-bit sum of squares, on random blocks, on
@@ -67,12 +75,7 @@ TEST(ModemToneKernels, EveryIsaBitIdenticalToScalar) {
 TEST(ModemToneKernels, EnergyEveryIsaEqualsNaiveSum) {
   std::mt19937 rng(11);
   std::uniform_int_distribution<int> u(-32768, 32767);
-  for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
-    if (!isa_supported(isa)) {
-      std::printf("%s: not on this CPU, skipped\n", isa_name(isa));
-      continue;
-    }
-    const auto& k = modem_tone_kernels(isa);
+  for_each_available({Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}, [&](Isa isa, const ModemToneKernels& k) {
     ASSERT_NE(k.energy, nullptr);
     for (std::size_t n : {0u, 1u, 7u, 8u, 16u, 31u, 40u, 48u, 80u, 96u, 160u})
       for (int fill = 0; fill < 3; ++fill)
@@ -83,7 +86,7 @@ TEST(ModemToneKernels, EnergyEveryIsaEqualsNaiveSum) {
           for (std::size_t i = 0; i < n; ++i) want += static_cast<std::uint64_t>(std::int64_t{x[off + i]} * x[off + i]);
           EXPECT_EQ(k.energy(x.data() + off, n), want) << isa_name(isa) << " n=" << n << " fill=" << fill;
         }
-  }
+  });
 }
 
 // The bank's de-interleave: the scalar variant against a naive index formula, every ISA's variant byte-identical to
@@ -91,12 +94,7 @@ TEST(ModemToneKernels, EnergyEveryIsaEqualsNaiveSum) {
 TEST(ModemToneKernels, DeinterleaveEveryIsaEqualsNaiveIndexing) {
   std::mt19937 rng(7);
   std::uniform_int_distribution<int> u(-32768, 32767);
-  for (Isa isa : {Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}) {
-    if (!isa_supported(isa)) {
-      std::printf("%s: not on this CPU, skipped\n", isa_name(isa));
-      continue;
-    }
-    const auto& k = modem_tone_kernels(isa);
+  for_each_available({Isa::scalar, Isa::sse2, Isa::avx2, Isa::avx512}, [&](Isa isa, const ModemToneKernels& k) {
     ASSERT_NE(k.deinterleave, nullptr);
     for (std::size_t ch : {1u, 3u, 8u, 13u, 16u, 24u, 33u})
       for (std::size_t frames : {1u, 7u, 8u, 41u, 160u})
@@ -110,7 +108,7 @@ TEST(ModemToneKernels, DeinterleaveEveryIsaEqualsNaiveIndexing) {
           k.deinterleave(src.data() + off, ch, frames, got.data(), stride);
           ASSERT_EQ(got, want) << isa_name(isa) << " channels=" << ch << " frames=" << frames << " off=" << off;
         }
-  }
+  });
 }
 
 // With cos / -sin rows the kernel is the block DFT: compared with a naive double DFT and with the Goertzel power.
