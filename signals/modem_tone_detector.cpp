@@ -171,8 +171,8 @@ float ModemToneDetector::level_of(const Track& t) const noexcept {
 }
 
 // On/off and frequency of one bin. Does not shift y1/y2 except when the tone starts (the caller shifts after use).
-[[gnu::always_inline]] inline ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin, cf y, bool good,
-                                                      float power) noexcept {
+[[gnu::always_inline]] inline ModemToneDetector::Step ModemToneDetector::step_track(Track& t, std::size_t bin, cf y,
+                                                                                  bool good, float power) noexcept {
   if (!t.on) {
     if (!good) return Step::off;
     t = Track{};
@@ -611,21 +611,18 @@ void ModemToneDetectorBank::reset() noexcept {
 
 void ModemToneDetector::run_block(const std::int16_t* x) noexcept {
   out_n_ = 0;
+  const std::uint64_t sumsq = energy_(x, block_);  // exact
+  const float energy = static_cast<float>(sumsq) * inv_n_;  // mean power of the block
+  last_power_ = energy;
   // Silence screen: with no tone being tracked, a block too weak for any bin to reach min_level cannot start one,
   // and the DFT is skipped (the events are the same as with it). Only CNG's wait for its next burst runs.
-  if (!ans_t_.on && !cng_t_.on && !v21_.gated) {
-    const std::uint64_t e = energy_(x, block_);
-    if (static_cast<double>(e) < quiet_energy_) {
-      last_power_ = static_cast<float>(e) * inv_n_;
-      if (cng_.active) cng_wait();
-      ++k_;
-      return;
-    }
+  if (!ans_t_.on && !cng_t_.on && !v21_.gated && static_cast<double>(sumsq) < quiet_energy_) {
+    if (cng_.active) cng_wait();
+    ++k_;
+    return;
   }
-  alignas(64) float out[detail::kRows + 1];
+  alignas(64) float out[detail::kRows];
   dft_(x, block_, tab_->dft.data(), xf_.data() + block_, out);
-  const float energy = out[detail::kRows] * inv_n_;  // mean power of the block
-  last_power_ = energy;
   cf y[4];
   float p[4];
   for (std::size_t f = 0; f < 4; ++f) {

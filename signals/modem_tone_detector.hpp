@@ -3,7 +3,7 @@
 // Figures in signals/modem_tone.hpp (REFERENCES.md).
 //
 // Front end: every 5 ms block (40 samples at 8 kHz, 80 at 16 kHz) one kernel call (signals/kernels/modem_tone_*.cpp,
-// one per ISA, bit-identical) converts the block and gives its energy and its DFT at 1100, 1650, 1850 and 2100 Hz
+// one per ISA, bit-identical) gives the block's exact energy, then another its DFT at 1100, 1650, 1850 and 2100 Hz
 // (the Goertzel bins of dsp/goertzel.hpp, computed as dot products with SIMD lanes across the eight cos/sin rows).
 // Blocks where nothing is in progress and no bin is strong and pure enough to start anything stop there; before the
 // DFT, a block whose exact integer energy is too low for any bin to reach min_level_dbm0 (a bin's sine-power estimate
@@ -28,10 +28,9 @@
 // (at the last burst's end) when a burst or a silence breaks the cadence or no burst follows in time.
 // V.21 flags: gated by the 1650/1850 Hz band holding >= min_purity of the block power; then a non-coherent FSK
 // discriminator (sliding one-bit correlators at mark and space, their terms computed a block at a time) and run
-// lengths: a flag is a mark run of 6 bits and a
-// space run of 2 bits (+-0.5 bit; decisions debounced by a quarter bit); v21_min_flags flags begin the event
-// (delay about 4 flags, ~110 ms); more than 3 runs in a row that fit no flag (the frame that follows), or the band
-// gate closing, end it.
+// lengths: a flag is a mark run of 6 bits and a space run of 2 bits (+-0.5 bit; decisions debounced by a quarter
+// bit); v21_min_flags flags begin the event (delay about 4 flags, ~110 ms); more than 3 runs in a row that fit no
+// flag (the frame that follows), or the band gate closing, end it.
 //
 // Events come in begin/end pairs; `sample` is the tone's onset in both, end events carry duration_samples.
 // Results do not depend on how the caller splits the input. process() is noexcept and allocation-free; the

@@ -10,14 +10,9 @@ namespace linedsp::detail {
 
 void modem_tone_dft_avx2(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                          float* out) noexcept {
-  __m256d ed = _mm256_setzero_pd();
   for (std::size_t n = 0; n < len; n += 8) {
     const __m256i w = _mm256_cvtepi16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n)));
     _mm256_storeu_ps(xf + n, _mm256_cvtepi32_ps(w));
-    const __m256d d0 = _mm256_cvtepi32_pd(_mm256_castsi256_si128(w));
-    const __m256d d1 = _mm256_cvtepi32_pd(_mm256_extracti128_si256(w, 1));
-    ed = _mm256_add_pd(ed, _mm256_mul_pd(d0, d0));
-    ed = _mm256_add_pd(ed, _mm256_mul_pd(d1, d1));
   }
   __m256 acc[8];
   for (auto& a : acc) a = _mm256_setzero_ps();
@@ -28,9 +23,6 @@ void modem_tone_dft_avx2(const std::int16_t* x, std::size_t len, const float* ta
                                                    _mm256_loadu_ps(table + (n + q) * kModemToneRows)));
   _mm256_storeu_ps(out, _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(acc[0], acc[4]), _mm256_add_ps(acc[2], acc[6])),
                                       _mm256_add_ps(_mm256_add_ps(acc[1], acc[5]), _mm256_add_ps(acc[3], acc[7]))));
-  alignas(32) double e[4];
-  _mm256_store_pd(e, ed);
-  out[kModemToneRows] = static_cast<float>((e[0] + e[1]) + (e[2] + e[3]));  // exact whatever the order
 }
 
 // Sixteen samples per pmaddwd (see the SSE2 variant), then eight.

@@ -15,16 +15,13 @@ void modem_tone_dft_avx512(const std::int16_t* x, std::size_t len, const float* 
   const __m512i i23 = _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2);
   const __m512i i45 = _mm512_set_epi32(5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4);
   const __m512i i67 = _mm512_set_epi32(7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6);
-  __m512d ed = _mm512_setzero_pd();
   __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps(), c = _mm512_setzero_ps(), d = _mm512_setzero_ps();
   for (std::size_t n = 0; n < len; n += 8) {
     // x[n..n+7] in lanes 0-7 (zero above), kept in registers (a masked reload would not get the store forwarded).
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x + n));
     const __m512i w = _mm512_cvtepi16_epi32(_mm256_inserti128_si256(_mm256_setzero_si256(), v, 0));
     const __m512 xv = _mm512_cvtepi32_ps(w);
-    _mm256_storeu_ps(xf + n, _mm256_cvtepi32_ps(_mm256_cvtepi16_epi32(v)));
-    const __m512d dv = _mm512_cvtepi32_pd(_mm256_cvtepi16_epi32(v));
-    ed = _mm512_add_pd(ed, _mm512_mul_pd(dv, dv));
+    _mm256_storeu_ps(xf + n, _mm512_castps512_ps256(xv));
     const float* t = table + n * kModemToneRows;
     a = _mm512_add_ps(a, _mm512_mul_ps(_mm512_permutexvar_ps(i01, xv), _mm512_loadu_ps(t)));
     b = _mm512_add_ps(b, _mm512_mul_ps(_mm512_permutexvar_ps(i23, xv), _mm512_loadu_ps(t + 16)));
@@ -36,9 +33,6 @@ void modem_tone_dft_avx512(const std::int16_t* x, std::size_t len, const float* 
   // (acc0 + acc4) + (acc2 + acc6) | (acc1 + acc5) + (acc3 + acc7)
   _mm512_store_ps(s, _mm512_add_ps(_mm512_add_ps(a, c), _mm512_add_ps(b, d)));
   _mm256_storeu_ps(out, _mm256_add_ps(_mm256_load_ps(s), _mm256_load_ps(s + 8)));
-  alignas(64) double e[8];
-  _mm512_store_pd(e, ed);
-  out[kModemToneRows] = static_cast<float>(((e[0] + e[1]) + (e[2] + e[3])) + ((e[4] + e[5]) + (e[6] + e[7])));  // exact
 }
 
 // Thirty-two samples per pmaddwd (see the SSE2 variant); the last part of the block by a masked load (zeros add

@@ -1,17 +1,17 @@
 // signals/kernels/modem_tone_kernels.hpp — the modem-tone detector's front end, one variant per ISA (private to
-// signals/): one call per 5 ms block converts the int16 block, sums its energy and computes the block DFT at the
+// signals/): one call per 5 ms block converts the int16 block and computes the block DFT at the
 // detector's frequencies as dot products with cos/sin tables (the values a Goertzel filter gives at the end of the
 // block, without its serial recursion). Lanes run across the 8 table rows, so no horizontal sums are needed.
 //
 // Specification (the scalar variant), for a block of len samples (len a multiple of 8):
-//   xf[n] = float(x[n]);  out[8] = float(sum of x[n]^2 in exact (double) arithmetic);
+//   xf[n] = float(x[n]);
 //   acc[q][r] = sum over n = q, q + 8, q + 16, ... ascending of xf[n] * table[n * 8 + r]   (q = 0..7, r = 0..7;
 //               separate multiply and add, no FMA; eight independent chains hide the add latency);
 //   out[r] = ((acc[0][r] + acc[4][r]) + (acc[2][r] + acc[6][r])) + ((acc[1][r] + acc[5][r]) + (acc[3][r] + acc[7][r])).
 // Every variant computes exactly these operations, so all are bit-identical
 // (tests/signals/modem_tone_kernels_test.cpp).
 //   table: len x 8 floats, [n * 8 + r]
-//   xf:    len floats out;  out: 9 floats out
+//   xf:    len floats out;  out: 8 floats out
 #pragma once
 
 #include <cstddef>
@@ -28,7 +28,7 @@ inline constexpr std::size_t kModemToneRows = 8;
 // lanes, also used by avx2 and avx512, where it is not the bottleneck; channels outside whole groups of 8 and frames
 // outside whole groups of 8 are copied by the scalar loop).
 //
-// Energy (the detector's silence screen, run before the DFT): the exact sum of x[n]^2 over the block as an unsigned
+// Energy (the block's, computed once per block before the DFT: the detector's silence screen and purity tests): the exact sum of x[n]^2 over the block as an unsigned
 // 64-bit integer (scalar: a plain loop; sse2 / avx2 / avx512: pmaddwd pairs, each below 2^31 + 1 so exact as
 // unsigned 32-bit, widened to 64-bit sums). Integer arithmetic: every variant gives the same number.
 struct ModemToneKernels {

@@ -7,12 +7,7 @@ namespace linedsp::detail {
 
 void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* table, float* xf,
                            float* out) noexcept {
-  double e = 0.0;
-  for (std::size_t n = 0; n < len; ++n) {
-    const std::int32_t v = x[n];
-    xf[n] = static_cast<float>(v);
-    e += static_cast<double>(v * v);  // exact: integers below 2^53
-  }
+  for (std::size_t n = 0; n < len; ++n) xf[n] = static_cast<float>(x[n]);
   float acc[8][kModemToneRows] = {};
   for (std::size_t n = 0; n < len; ++n) {
     const std::size_t q = n & 7;
@@ -23,7 +18,6 @@ void modem_tone_dft_scalar(const std::int16_t* x, std::size_t len, const float* 
   }
   for (std::size_t r = 0; r < kModemToneRows; ++r)
     out[r] = ((acc[0][r] + acc[4][r]) + (acc[2][r] + acc[6][r])) + ((acc[1][r] + acc[5][r]) + (acc[3][r] + acc[7][r]));
-  out[kModemToneRows] = static_cast<float>(e);
 }
 
 std::uint64_t modem_tone_energy_scalar(const std::int16_t* x, std::size_t len) noexcept {
