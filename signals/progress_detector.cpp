@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "dsp/fast_atan2.hpp"
 #include "dsp/level.hpp"
 #include "signals/kernels/progress_kernels.hpp"
 
@@ -143,8 +144,7 @@ struct ProgressChannel {
   std::size_t fill = 0;
   std::uint64_t block_index = 0;
   std::vector<std::complex<float>> prev_x, cur_x;  // m
-  std::vector<float> env;                          // m * env_blocks * kSub: 5 ms magnitudes, oldest block first
-  std::size_t env_blocks = 2;                      // 2 (40 ms), or kEnvBlocks when the plan has AM rivals
+  std::vector<float> env;                          // m * plan env_blocks * kSub: 5 ms magnitudes, oldest block first
   std::uint32_t tone_blocks = 0;                   // consecutive blocks (to this one) that passed the screen
   std::vector<std::complex<float>> x40, prev_x40;  // m: 40 ms bins ending at this / the previous block
   std::vector<std::uint8_t> passed, passed_prev;   // per signature: passed on this / the previous block
@@ -175,7 +175,6 @@ struct ProgressChannel {
     block_index = 0;
     prev_x.assign(m, {});
     cur_x.assign(m, {});
-    env_blocks = eb;
     env.assign(m * eb * kSub, 0.0f);
     tone_blocks = 0;
     x40.assign(m, {});
@@ -210,24 +209,6 @@ namespace {
 // Plain complex product (std::complex's operator* calls __mulsc3 for its NaN/inf rules without -ffast-math).
 inline std::complex<float> cmul(std::complex<float> a, std::complex<float> b) noexcept {
   return {a.real() * b.real() - a.imag() * b.imag(), a.real() * b.imag() + a.imag() * b.real()};
-}
-
-// atan2 to about 1e-7 rad (Cephes atanf: reduction to |t| <= tan(pi / 8) and a degree-9 odd polynomial), without
-// libm's call: the phase advance of each passing component every block. 1e-7 rad is 1e-6 Hz of measured frequency.
-float fast_atan2(float y, float x) noexcept {
-  const float ax = std::abs(x), ay = std::abs(y);
-  if (ax == 0.0f && ay == 0.0f) return 0.0f;
-  float t = ax >= ay ? ay / ax : ax / ay;  // in [0, 1]
-  float base = 0.0f;
-  if (t > 0.4142135623730950f) {
-    base = std::numbers::pi_v<float> / 4;
-    t = (t - 1.0f) / (t + 1.0f);
-  }
-  const float z = t * t;
-  float r = base + ((((8.05374449538e-2f * z - 1.38776856032e-1f) * z + 1.99777106478e-1f) * z - 3.33329491539e-1f) * z * t + t);
-  if (ay > ax) r = std::numbers::pi_v<float> / 2 - r;
-  if (x < 0.0f) r = std::numbers::pi_v<float> - r;
-  return y < 0.0f ? -r : r;
 }
 
 double wrap_pi(double a) {
@@ -526,7 +507,7 @@ class Engine {
     const std::size_t m = p_.m;
     for (std::size_t f = 0; f < m; ++f) c_.cur_x[f] = {xre[f * xs], xim[f * xs]};
     for (const std::uint16_t f : p_.envf) {
-      const std::size_t eb = c_.env_blocks;
+      const std::size_t eb = p_.env_blocks;
       float* env = c_.env.data() + f * eb * kSub;
       for (std::size_t j = 0; j + kSub < eb * kSub; ++j) env[j] = env[j + kSub];
       for (std::size_t j = 0; j < kSub; ++j) env[(eb - 1) * kSub + j] = env_in[f * ef + j * ej];
@@ -585,7 +566,7 @@ class Engine {
   // at least two) that a sinusoid at the modulation frequency explains (least squares on 1, cos, sin). The plan's
   // rate gives ~1; a rate 8 Hz off over 80 ms (400x25 against 400x33, 400x16) well under 0.8.
   double am_fit(const Signature& s) const {
-    const std::size_t eb = c_.env_blocks;
+    const std::size_t eb = p_.env_blocks;
     const std::size_t blocks = std::clamp<std::size_t>(c_.tone_blocks, 2, eb);
     const std::size_t k = blocks * kSub;
     const float* env = c_.env.data() + s.comps[1].alt[0] * eb * kSub + (eb - blocks) * kSub;
@@ -723,7 +704,7 @@ class Engine {
       }
       if (!ok) continue;
       if (s.close) {  // two tones 25-45 Hz apart beat, an AM tone is modulated: a single tone between is neither
-        const float* env = c_.env.data() + s.comps[0].alt[0] * c_.env_blocks * kSub + (c_.env_blocks - 2) * kSub;
+        const float* env = c_.env.data() + s.comps[0].alt[0] * p_.env_blocks * kSub + (p_.env_blocks - 2) * kSub;
         const auto [lo, hi] = std::minmax_element(env, env + 2 * kSub);
         if (*hi <= 0.0f || (*hi - *lo) / (*hi + *lo) < kMinEnvelopeDepth) continue;
       }
