@@ -49,12 +49,12 @@ struct NlmsKernels {
   //   part 2:  s[3] = sum w[k] x[k]     s[4] = sum g[k] x[k+1] x[k]   s[5] = sum g[k] x[k]^2   s[6] = sum wf[k] x[k]
   // Sample t + 1's background output after sample t's update a_t is s[3] + a_t s[4]. nullptr where the ISA has
   // no such kernel (SSE2, AVX2: the canceller then runs one sample per pass).
-  // The canceller's pending update, then fresh gains (the two-sample pass applies sample n-2's update at its
-  // control blocks): w[k] += a g[k] xo[k] with the old gains, then g from the updated w as gains() does, bit for
-  // bit the same as adapt_filter then gains. nullptr where adapt_filter_pair2 is.
-  void (*update_gains)(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept;
   void (*adapt_filter_pair2)(float* w, const float* wf, const float* g, const float* x, float a1, float a2,
-                             std::size_t n, int parts, float* s) noexcept;
+                             std::size_t n, int parts, float* s) noexcept = nullptr;
+  // The two-sample pass's pending update, then fresh gains (it applies sample n-2's update at its control
+  // blocks): w[k] += a g[k] xo[k] with the old gains, then g from the updated w as gains() does, bit for bit the
+  // same as adapt_filter then gains. nullptr where adapt_filter_pair2 is.
+  void (*update_gains)(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept = nullptr;
   Isa isa;
 };
 

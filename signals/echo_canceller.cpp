@@ -234,19 +234,19 @@ void EchoCanceller::run(const std::int16_t* far, const std::int16_t* near, std::
   const bool proportionate = cfg_.proportionate_alpha > -1.0f;
   const bool two = k_->adapt_filter_pair2 != nullptr;
   bool have_next = false;  // the next sample's far value is already in the history (two-sample pass)
+  // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
+  // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
+  // filtering only the near end would append the blocker's long tail to it.
+  const auto far_sample = [&](std::size_t at) {
+    const float x_raw = static_cast<float>(far[at * stride]);
+    if (!hp) return x_raw;
+    const float v = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
+    hp_fx1_ = x_raw;
+    hp_fy1_ = v;
+    return v;
+  };
   for (std::size_t i = 0; i < n; ++i) {
     const float d_raw = static_cast<float>(near[i * stride]);
-    // DC blocker (pole at 0.995: -3 dB near 6 Hz at 8 kHz) on the near input and, identically, on the far
-    // reference: filtering both keeps the echo path the canceller sees equal to the line's (short), where
-    // filtering only the near end would append the blocker's long tail to it.
-    const auto far_sample = [&](std::size_t at) {
-      const float x_raw = static_cast<float>(far[at * stride]);
-      if (!hp) return x_raw;
-      const float v = x_raw - hp_fx1_ + 0.995f * hp_fy1_;
-      hp_fx1_ = x_raw;
-      hp_fy1_ = v;
-      return v;
-    };
     float d = d_raw;
     if (hp) {
       d = d_raw - hp_x1_ + 0.995f * hp_y1_;

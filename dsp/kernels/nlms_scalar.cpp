@@ -35,17 +35,13 @@ void nlms_gains_scalar(const float* w, float* g, std::size_t n, float alpha) noe
   for (std::size_t k = 0; k < n; ++k) g[k] = c.floor + c.slope * std::fabs(w[k]);
 }
 
-}  // namespace linedsp::detail
 
-namespace linedsp::detail {
 float nlms_dot_scalar(const float* w, const float* x, std::size_t n) noexcept {
   float y = 0.0f;
   for (std::size_t k = 0; k < n; ++k) y += w[k] * x[k];
   return y;
 }
-}  // namespace linedsp::detail
 
-namespace linedsp::detail {
 float nlms_pair_scalar(float* w, const float* wf, const float* g, const float* xo, const float* xn, float a,
                        std::size_t n, float* p, float* yf) noexcept {
   float y = 0.0f, e = 0.0f, f = 0.0f;
@@ -60,9 +56,7 @@ float nlms_pair_scalar(float* w, const float* wf, const float* g, const float* x
   *yf = f;
   return y;
 }
-}  // namespace linedsp::detail
 
-namespace linedsp::detail {
 // Sample t uses the window x[k + 1], sample t + 1 the window x[k] (dsp/nlms.hpp). Each sum is its own plain
 // left-to-right sum whichever parts run.
 void nlms_pair2_scalar(float* w, const float* wf, const float* g, const float* x, float a1, float a2, std::size_t n,
@@ -96,18 +90,10 @@ void nlms_pair2_scalar(float* w, const float* wf, const float* g, const float* x
     s[6] = f1;
   }
 }
-}  // namespace linedsp::detail
 
-namespace linedsp::detail {
-// adapt_filter's update and gains() in two passes (the same expressions in the same order).
+// adapt_filter's update, then gains() (the same expressions in the same order).
 void nlms_update_gains_scalar(float* w, float* g, const float* xo, float a, std::size_t n, float alpha) noexcept {
-  float l1 = 0.0f;
-  for (std::size_t k = 0; k < n; ++k) {
-    const float wk = w[k] + a * g[k] * xo[k];
-    w[k] = wk;
-    l1 += std::fabs(wk);
-  }
-  const NlmsGainConstants c = nlms_gain_constants(l1, n, alpha);
-  for (std::size_t k = 0; k < n; ++k) g[k] = c.floor + c.slope * std::fabs(w[k]);
+  for (std::size_t k = 0; k < n; ++k) w[k] = w[k] + a * g[k] * xo[k];
+  nlms_gains_scalar(w, g, n, alpha);
 }
 }  // namespace linedsp::detail
